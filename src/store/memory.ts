@@ -1,0 +1,20 @@
+import type { IntentStore } from './types.js'
+
+/** Keeps records in this JS context only: lost on reload. The last resort, and for tests and servers. */
+export function memoryStore(): IntentStore {
+  const map = new Map<string, unknown>()
+  // structuredClone keeps callers from mutating what is "stored", as a real store would.
+  const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value))
+  return {
+    name: 'memory',
+    atomic: true,
+    get: async key => copy(map.get(key)),
+    update: async (key, updater) => {
+      const next = updater(copy(map.get(key)))
+      map.set(key, copy(next))
+      return copy(next)
+    },
+    delete: async key => void map.delete(key),
+    entries: async prefix => [...map].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key, copy(value)]),
+  }
+}

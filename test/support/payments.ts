@@ -1,0 +1,72 @@
+import { http, HttpResponse } from 'msw'
+
+/** What the fake payment server does with the next request, in order; then it behaves. */
+export type Fault =
+  | { type: 'drop-before' } // the connection dies before the server acts
+  | { type: 'drop-after-commit' } // the server charges, then the response is lost
+  | { type: 'status'; status: number; retryAfter?: string } // answers without acting
+  | { type: 'hold'; release: Promise<void> } // acts only once `release` resolves
+
+export interface Charge {
+  key: string
+  body: string
+}
+
+/**
+ * An idempotent payment API as the IETF draft describes it, for msw: a ledger keyed by the
+ * idempotency key, the stored response replayed for a known key, 409 while the first request
+ * with a key is still running, 422 when a key comes back with another payload. Every test counts
+ * its effects here rather than in a fake of its own.
+ */
+export function paymentServer(base = 'http://api.test') {
+  const charges: Charge[] = []
+  const seen = new Map<string, { body: string; response?: { status: number; body: unknown } }>()
+  const faults: Fault[] = []
+  const requests: Array<{ key: string | null; headers: Headers; at: number }> = []
+
+  const handler = http.post(`${base}/orders`, async ({ request }) => {
+    const raw = request.headers.get('idempotency-key')
+    requests.push({ key: raw, headers: request.headers, at: Date.now() })
+    const fault = faults.shift()
+    if (fault?.type === 'drop-before') return HttpResponse.error()
+    if (fault?.type === 'status') {
+      const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
+      return HttpResponse.json({ title: `status ${fault.status}` }, { status: fault.status, headers })
+    }
+    if (!raw) return HttpResponse.json({ title: 'Idempotency-Key is required' }, { status: 400 })
+    const key = raw.replace(/^"|"$/g, '')
+    const body = await request.text()
+    const known = seen.get(key)
+    if (known) {
+      if (known.body !== body) return HttpResponse.json({ title: 'key reused with another payload' }, { status: 422 })
+      if (!known.response) return HttpResponse.json({ title: 'in progress' }, { status: 409 })
+      return HttpResponse.json(known.response.body, { status: known.response.status, headers: { 'idempotent-replayed': 'true' } })
+    }
+    const entry: { body: string; response?: { status: number; body: unknown } } = { body }
+    seen.set(key, entry)
+    if (fault?.type === 'hold') await fault.release
+    charges.push({ key, body })
+    entry.response = { status: 201, body: { orderId: `ord_${charges.length}`, key } }
+    if (fault?.type === 'drop-after-commit') return HttpResponse.error()
+    return HttpResponse.json(entry.response.body, { status: 201 })
+  })
+
+  return {
+    handler,
+    charges,
+    requests,
+    /** Queues faults for the next requests, in order. */
+    fail(...next: Fault[]) {
+      faults.push(...next)
+    },
+    /** Keys the server saw, quotes stripped, one per request. */
+    keys: () => requests.map(r => r.key?.replace(/^"|"$/g, '')),
+  }
+}
+
+/** A promise with its resolve handle, to hold the server mid-request. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void
+  const promise = new Promise<void>(resolve => (open = resolve))
+  return { promise, open }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', react: 'src/react/index.ts', 'react-native': 'src/react-native/index.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'es2022',
+  // Dependencies stay imports: the app's bundler dedupes them and tree-shakes per subpath.
+  external: ['ky', 'uuid', 'idb-keyval', 'react'],
+})
