@@ -20,7 +20,7 @@ export interface Charge {
  */
 export function paymentServer(base = 'http://api.test') {
   const charges: Charge[] = []
-  const seen = new Map<string, { body: string; response?: { status: number; body: unknown } }>()
+  const seen = new Map<string, { body: string; response?: { status: number; body: Record<string, string> } }>()
   const faults: Fault[] = []
   const requests: Array<{ key: string | null; headers: Headers; at: number }> = []
 
@@ -42,7 +42,7 @@ export function paymentServer(base = 'http://api.test') {
       if (!known.response) return HttpResponse.json({ title: 'in progress' }, { status: 409 })
       return HttpResponse.json(known.response.body, { status: known.response.status, headers: { 'idempotent-replayed': 'true' } })
     }
-    const entry: { body: string; response?: { status: number; body: unknown } } = { body }
+    const entry: { body: string; response?: { status: number; body: Record<string, string> } } = { body }
     seen.set(key, entry)
     if (fault?.type === 'hold') await fault.release
     charges.push({ key, body })
