@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { parseIdempotencyKey } from './key.js'
 import { fingerprint, parseOrder, type Order } from './order.js'
 import { problem, problemTypes, type Problem } from './problem.js'
-import type { Charge, IdempotencyStore, KeyRecord } from './store/store.js'
+import { ClaimLostError, type Charge, type IdempotencyStore, type KeyRecord } from './store/store.js'
 
 /**
  * The server half of the idempotency contract (IETF draft "The Idempotency-Key
@@ -132,6 +132,9 @@ export function createEngine(options: EngineOptions): IdempotencyEngine {
       await store.complete(key, claimId, charge, response)
       return { ...response, contentType: 'application/json', headers: {}, outcome: 'charged', key }
     } catch (error) {
+      // Our claim was taken over (we stalled past inProgressTimeoutMs) and nothing of ours was committed:
+      // another request owns the key now, which is exactly what 409 tells the client.
+      if (error instanceof ClaimLostError) return inProgress(key)
       // Nothing was committed (charge and response share one transaction), so free the key for the retry.
       // If even that fails, the claim goes stale and is taken over after inProgressTimeoutMs.
       await store.release(key, claimId).catch((releaseError: unknown) => {
@@ -157,10 +160,7 @@ function answerKnownKey(record: KeyRecord, print: string, key: string): EngineRe
   if (record.fingerprint !== print) {
     return fail(problem(422, problemTypes.keyReused, 'Idempotency-Key reused with another payload', 'This key was first used with a different request body. Mint a new key for a new intent.'), '422', key)
   }
-  if (record.state === 'in_progress' || !record.response) {
-    const busy = problem(409, problemTypes.keyInProgress, 'A request with this Idempotency-Key is in progress', 'Retry with the same key after Retry-After seconds.')
-    return { ...fail(busy, '409', key), headers: { 'Retry-After': '1' } }
-  }
+  if (record.state === 'in_progress' || !record.response) return inProgress(key)
   return {
     status: record.response.status,
     contentType: 'application/json',
@@ -170,6 +170,11 @@ function answerKnownKey(record: KeyRecord, print: string, key: string): EngineRe
     outcome: 'replayed',
     key,
   }
+}
+
+function inProgress(key: string): EngineResponse {
+  const busy = problem(409, problemTypes.keyInProgress, 'A request with this Idempotency-Key is in progress', 'Retry with the same key after Retry-After seconds.')
+  return { ...fail(busy, '409', key), headers: { 'Retry-After': '1' } }
 }
 
 function fail(body: Problem, outcome: EngineOutcome, key?: string): EngineResponse {

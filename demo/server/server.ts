@@ -134,6 +134,8 @@ function parseUrl(target = '/'): URL | undefined {
 function logLine(req: IncomingMessage, res: ServerResponse, started: number, entry: RequestEntry | void): void {
   const ms = (performance.now() - started).toFixed(1)
   const status = res.headersSent ? String(res.statusCode) : 'dropped'
-  const detail = entry ? ` ${entry.outcome} key=${entry.key ?? '-'}` : ''
+  // Outcomes such as "422" would only repeat the status.
+  const outcome = entry && entry.outcome !== String(entry.status) ? ` ${entry.outcome}` : ''
+  const detail = entry ? `${outcome} key=${entry.key ?? '-'}` : ''
   console.log(`${req.method} ${req.url} ${status}${detail} ${ms}ms`)
 }
