@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { PaymentProvider } from '../../demo/server/idempotency.js'
 import { getJson, heldProvider, manualClock, order, postOrder, serve } from './support.js'
 
 const KEY = '0190b6e4-7a1c-7cc1-9d2e-5f3a2b1c0d9e'
@@ -168,7 +169,7 @@ describe('POST /api/orders: the idempotency contract', () => {
     const stalled = heldProvider()
     let calls = 0
     // Only the first request stalls in the provider: our stand-in for a worker that died mid-payment.
-    const provider = async () => (++calls === 1 ? stalled.provider() : undefined)
+    const provider: PaymentProvider = async (...args) => (++calls === 1 ? stalled.provider(...args) : undefined)
     const server = await serve({ now: clock.now, provider, inProgressTimeoutMs: 30_000 })
     const first = postOrder(server.url, `"${KEY}"`)
     await stalled.entered
