@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cart, client, network, until } from '../support/harness.js'
+
+const net = network()
+afterEach(() => vi.useRealTimers())
+
+describe('retries with the same key', () => {
+  it('recovers a response lost after the server committed, with one charge', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-after-commit' })
+    const { api } = client()
+
+    const res = await api.post('orders', { json: cart, intent: 'checkout:c42' })
+
+    expect(pay.charges).toHaveLength(1)
+    expect(pay.requests).toHaveLength(2)
+    expect(new Set(pay.keys()).size).toBe(1)
+    expect(await res.json()).toEqual({ orderId: 'ord_1', key: pay.keys()[0] })
+    expect(res.headers.get('idempotent-replayed')).toBe('true')
+  })
+
+  it('sends the key as an sf-string by default, bare when asked', async () => {
+    const pay = net.payments()
+    await client().api.post('orders', { json: cart, intent: 'a' })
+    await client({ keyFormat: 'bare' }).api.post('orders', { json: cart, intent: 'b' })
+    expect(pay.requests[0]!.key).toMatch(/^"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"$/)
+    expect(pay.requests[1]!.key).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('sends the key under the header name the server expects', async () => {
+    const pay = net.payments()
+    const { api } = client({ keyHeader: 'X-Request-Id', throwHttpErrors: false })
+    await api.post('orders', { json: cart, intent: 'a' })
+    expect(pay.requests[0]!.headers.get('x-request-id')).toMatch(/^"[0-9a-f-]{36}"$/)
+    expect(pay.requests[0]!.key).toBeNull()
+  })
+
+  it('retries a connection dropped before the server acted', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-before' }, { type: 'drop-before' })
+    const { api, events } = client()
+
+    await api.post('orders', { json: cart, intent: 'checkout:c42' })
+
+    expect(pay.charges).toHaveLength(1)
+    expect(events.filter(e => e.type === 'attempt').map(e => e.type === 'attempt' && e.attempt)).toEqual([1, 2, 3])
+    expect((await api.intents.get('checkout:c42'))?.attempts).toBe(3)
+  })
+
+  it('waits after a 409 (still in progress) and then gets the answer', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'status', status: 409 })
+    const { api, events } = client()
+
+    const res = await api.post('orders', { json: cart, intent: 'checkout:c42' })
+
+    expect(res.status).toBe(201)
+    expect(pay.charges).toHaveLength(1)
+    expect(events.find(e => e.type === 'retry-scheduled')).toMatchObject({ reason: 'HTTP 409', attempt: 1 })
+  })
+
+  it.each([
+    { status: 503, retryAfter: '3', wait: 3000 },
+    { status: 429, retryAfter: 'Mon, 23 Nov 2026 10:00:05 GMT', wait: 5000 },
+  ])('honours $status with Retry-After: $retryAfter', async ({ status, retryAfter, wait }) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-23T10:00:00Z') })
+    const pay = net.payments()
+    pay.fail({ type: 'status', status, retryAfter })
+    const { api, events } = client()
+
+    const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
+    await until(() => events.some(e => e.type === 'retry-scheduled'))
+    await vi.advanceTimersByTimeAsync(wait - 1)
+    expect(pay.requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await until(() => pay.requests.length === 2)
+    await call
+
+    expect(pay.requests).toHaveLength(2)
+    expect(pay.requests[1]!.at - pay.requests[0]!.at).toBe(wait)
+    expect(events.find(e => e.type === 'retry-scheduled')).toMatchObject({ delay: wait, reason: `HTTP ${status}` })
+  })
+
+  it('caps a long Retry-After at maxRetryAfter', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const pay = net.payments()
+    pay.fail({ type: 'status', status: 503, retryAfter: '3600' })
+    const { api, events } = client({ retry: { maxRetryAfter: 2000 } })
+
+    const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
+    await until(() => events.some(e => e.type === 'retry-scheduled'))
+    await vi.advanceTimersByTimeAsync(2000)
+    await until(() => pay.requests.length === 2)
+    await call
+
+    expect(pay.requests[1]!.at - pay.requests[0]!.at).toBe(2000)
+  })
+
+  it('spreads retries with full jitter by default, from the injected randomness', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const pay = net.payments()
+    pay.fail({ type: 'drop-before' }, { type: 'drop-before' })
+    const { api, events } = client({ random: () => 0.5, retry: { delay: 1000, jitter: 'full' } })
+
+    const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
+    for (const [retry, delay] of [[1, 500], [2, 1000]] as const) {
+      await until(() => events.filter(e => e.type === 'retry-scheduled').length === retry)
+      await vi.advanceTimersByTimeAsync(delay)
+    }
+    await call
+
+    // Retry 1: 0.5 * 1000; retry 2: 0.5 * 2000.
+    expect(events.filter(e => e.type === 'retry-scheduled').map(e => e.type === 'retry-scheduled' && e.delay)).toEqual([500, 1000])
+    expect(pay.requests[2]!.at - pay.requests[0]!.at).toBe(1500)
+  })
+
+  it('retries a per-attempt timeout with the same key', async () => {
+    const pay = net.payments()
+    let release!: () => void
+    pay.fail({ type: 'hold', release: new Promise<void>(resolve => (release = resolve)) })
+    const { api } = client({ timeout: 30 })
+
+    const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
+    // The first attempt times out; the retry meets the first still running (409) until it commits.
+    await vi.waitFor(() => expect(pay.requests.length).toBeGreaterThanOrEqual(2))
+    release()
+    const res = await call
+
+    expect(res.status).toBe(201)
+    expect(pay.charges).toHaveLength(1)
+    expect(new Set(pay.keys()).size).toBe(1)
+  })
+
+  it('does not retry a bug in an app hook', async () => {
+    const pay = net.payments()
+    const { api } = client({ hooks: { beforeRequest: [() => { throw new TypeError('oops') }] } })
+    await expect(api.post('orders', { json: cart, intent: 'checkout:c42' })).rejects.toMatchObject({ name: 'IntentPendingError', cause: { message: 'oops' } })
+    expect(pay.requests).toHaveLength(0)
+  })
+})
