@@ -8,7 +8,7 @@ import { Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type IntentRecord } from './record.js'
 import { bodyText, toStored, type PreparedBody } from './request.js'
-import { toResponse, toStoredResponse } from './response.js'
+import { cloneResponse, toResponse, toStoredResponse } from './response.js'
 import { sendAttempts } from './transport.js'
 
 /** One call as the app made it, URL resolved and body read. */
@@ -60,7 +60,7 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   if (flight) {
     if (flight.fingerprint !== print) throw new IntentConflictError(intent, flight.fingerprint, print)
     const settled = await flight.promise
-    return { ...settled, response: settled.response.clone() }
+    return { ...settled, response: cloneResponse(settled.response) }
   }
   const settled = ctx.flights.start(name, print, () =>
     withLock(`oncely:${name}`, async () => {
@@ -77,7 +77,7 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   )
   // The first caller gets a clone too: the kept original stays unread for any joiner.
   const result = await settled
-  return { ...result, response: result.response.clone() }
+  return { ...result, response: cloneResponse(result.response) }
 }
 
 /** A decided record that still stands: a pending one is kept whatever its age (it may be known to the server). */

@@ -50,9 +50,16 @@ export function toResponse(stored: StoredResponse): Response {
   return response
 }
 
+/** A clone that keeps the replayed mark: each caller of one flight gets its own readable copy. */
+export function cloneResponse(response: Response): Response {
+  const copy = response.clone()
+  if (replayed.has(response)) replayed.add(copy)
+  return copy
+}
+
 /**
  * True for a response oncely served from its store without a network call (a confirmed intent
- * called again). `response.clone()` of it is not marked.
+ * called again). A `response.clone()` made by the app is not marked.
  *
  * @example
  * const res = await api.post('orders', { json: cart, intent: `checkout:${cart.id}` })
