@@ -1,7 +1,8 @@
 /** Sleeps that a closing server can cut short, so `close()` never waits on a `slow` chaos answer. */
 export interface Sleeper {
-  /** Resolves after `ms`, or at once when {@link Sleeper.wakeAll} is called. */
+  /** Resolves after `ms`, or at once once {@link Sleeper.wakeAll} has been called. */
   sleep(ms: number): Promise<void>
+  /** Ends every sleep now and every later one at once: the server is closing. */
   wakeAll(): void
 }
 
@@ -14,8 +15,11 @@ export interface Sleeper {
  */
 export function createSleeper(): Sleeper {
   const pending = new Map<ReturnType<typeof setTimeout>, () => void>()
+  // A handler may reach its sleep just after close() began; it must not start a fresh 12 s wait.
+  let awake = false
   return {
     sleep(ms) {
+      if (awake) return Promise.resolve()
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(timer)
@@ -25,6 +29,7 @@ export function createSleeper(): Sleeper {
       })
     },
     wakeAll() {
+      awake = true
       for (const [timer, resolve] of pending) {
         clearTimeout(timer)
         resolve()
