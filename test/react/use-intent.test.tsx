@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { setupServer } from 'msw/node'
 import { StrictMode, useEffect } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, memoryStore, type IntentStore, type OncelyClient, type OncelyEvent } from '../../src/index.js'
+import { createClient, memoryStore, type IntentStore, type OncelyClient, type RetryOptions, type OncelyEvent } from '../../src/index.js'
 import { useIntent, type IntentHandle, type UseIntentOptions } from '../../src/react/index.js'
 import { gate, paymentServer } from '../support/payments.js'
 
@@ -22,7 +22,7 @@ function payments() {
 }
 
 /** A client as the app makes it; `store` is shared between "page loads" to simulate a reload. */
-function client(store: IntentStore, retry: { limit?: number } = {}) {
+function client(store: IntentStore, retry: RetryOptions = {}) {
   const api = createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none', ...retry } })
   const events: OncelyEvent[] = []
   api.subscribe(event => events.push(event))
@@ -39,6 +39,7 @@ function Checkout({ api, seen, options }: { api: OncelyClient; seen: IntentHandl
   return (
     <div>
       <p data-testid="state">{pay.state}</p>
+      <p data-testid="retry">{pay.nextRetryAt ?? ''}</p>
       <p data-testid="order">{pay.data?.orderId ?? ''}</p>
       <button disabled={pay.busy} onClick={() => void pay.send('orders', { json: cart })}>Pay</button>
       <button onClick={() => void pay.resume()}>Resume</button>
@@ -61,24 +62,26 @@ describe('useIntent', () => {
   it('shows pending, the retries, then confirmed, with one charge', async () => {
     const pay = payments()
     pay.fail({ type: 'status', status: 503 }, { type: 'drop-before' })
-    const { api } = client(memoryStore())
+    // Long enough between attempts for the scheduled retry to be seen on screen.
+    const { api } = client(memoryStore(), { delay: () => 40 })
     const seen: IntentHandle<Order>[] = []
     render(<Checkout api={api} seen={seen} />)
     await waitFor(() => expect(seen.at(-1)!.ready).toBe(true))
     expect(state()).toBe('idle')
 
     fireEvent.click(screen.getByText('Pay'))
-    await waitFor(() => expect(state()).toBe('confirmed'))
+    await waitFor(() => expect(screen.getByTestId('retry').textContent).not.toBe(''))
+    expect(seen.at(-1)).toMatchObject({ state: 'pending', busy: true, attempt: 1 })
+    expect(seen.at(-1)!.nextRetryAt).toBeGreaterThan(Date.now() - 40)
+    expect((screen.getByText('Pay') as HTMLButtonElement).disabled).toBe(true)
 
-    expect(pay.charges).toHaveLength(1)
-    expect(new Set(pay.keys())).toEqual(new Set([seen.at(-1)!.key]))
-    expect(seen.some(view => view.state === 'pending' && view.busy)).toBe(true)
-    expect(seen.some(view => view.nextRetryAt !== undefined)).toBe(true)
-    expect(seen.map(view => view.attempt).filter((n, i, all) => n !== all[i - 1])).toEqual([0, 1, 2, 3])
+    await waitFor(() => expect(state()).toBe('confirmed'))
     const last = seen.at(-1)!
     expect(last).toMatchObject({ state: 'confirmed', attempt: 3, busy: false, nextRetryAt: undefined, error: undefined })
     expect(last.response?.status).toBe(201)
     expect(screen.getByTestId('order').textContent).toBe('ord_1')
+    expect(pay.charges).toHaveLength(1)
+    expect(pay.keys()).toEqual([last.key, last.key, last.key])
   })
 
   it('resumes a pending intent on mount after a reload, with the same key and no second charge', async () => {
@@ -86,13 +89,16 @@ describe('useIntent', () => {
     const store = memoryStore()
     const before = await leavePending(store, pay, 'drop-after-commit')
     expect(pay.charges).toHaveLength(1)
+    const held = gate()
+    pay.fail({ type: 'hold', release: held.promise })
 
     const { api } = client(store) // the reloaded page
     const seen: IntentHandle<Order>[] = []
     render(<Checkout api={api} seen={seen} />)
+    await waitFor(() => expect(seen.at(-1)).toMatchObject({ state: 'pending', busy: true, key: before.key, attempt: 2 }))
+    held.open()
     await waitFor(() => expect(state()).toBe('confirmed'))
 
-    expect(seen.find(view => view.ready)).toMatchObject({ state: 'pending', key: before.key })
     expect(pay.keys()).toEqual([before.key, before.key])
     expect(pay.charges).toHaveLength(1)
     expect(screen.getByTestId('order').textContent).toBe('ord_1')
