@@ -45,8 +45,10 @@ export function transition(record: IntentRecord, action: Action, now: number): I
   switch (action.type) {
     case 'attempt':
       return { ...record, attempts: Math.max(record.attempts, action.attempts), updatedAt: now }
-    case 'confirm':
-      return { ...record, state: 'confirmed', response: action.response, error: undefined, updatedAt: now }
+    case 'confirm': {
+      const { error: _stalled, ...rest } = record
+      return { ...rest, state: 'confirmed', response: action.response, updatedAt: now }
+    }
     case 'reject':
       return { ...record, state: 'rejected', response: action.response, error: `HTTP ${action.response.status}`, updatedAt: now }
     case 'stall':

@@ -154,8 +154,8 @@ describe('storage failures degrade, never crash a call', () => {
     const store = memoryStore()
     const api = createClient({ prefixUrl: 'http://api.test', store })
     await api.post('orders', { json: cart, intent: 'checkout:c42' })
-    const [[, record]] = (await store.entries('')) as Array<[string, { state: string }]>
-    record.state = 'tampered'
+    const [entry] = (await store.entries('')) as Array<[string, { state: string }]>
+    entry![1].state = 'tampered'
     expect(await api.intents.get('checkout:c42')).toMatchObject({ state: 'confirmed' })
   })
 })

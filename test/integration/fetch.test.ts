@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { isReplayed } from '../../src/index.js'
+import { cart, client, network } from '../support/harness.js'
+
+const net = network()
+
+describe('api.fetch, fetch-compatible', () => {
+  it('takes a URL and init, and keeps the intent across a lost response', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-after-commit' })
+    const { api } = client()
+
+    const res = await api.fetch('http://api.test/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(cart), intent: 'checkout:c42' })
+
+    expect(res.status).toBe(201)
+    expect(pay.charges).toHaveLength(1)
+    expect(new Set(pay.keys()).size).toBe(1)
+  })
+
+  it('takes a Request, whose body it reads once and can replay', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-before' })
+    const { api } = client()
+    const request = new Request('http://api.test/orders', { method: 'POST', body: JSON.stringify(cart), headers: { 'content-type': 'application/json' } })
+
+    const res = await api.fetch(request, { intent: 'checkout:c42' })
+    const again = await api.fetch(new Request(request.url, { method: 'POST', body: JSON.stringify(cart), headers: { 'content-type': 'application/json' } }), { intent: 'checkout:c42' })
+
+    expect(res.status).toBe(201)
+    expect(isReplayed(again)).toBe(true)
+    expect(pay.charges).toHaveLength(1)
+    expect(pay.charges[0]!.body).toBe(JSON.stringify(cart))
+  })
+
+  it('gives a call without an intent its own key for its retries, stored nowhere', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-after-commit' })
+    const { api } = client()
+
+    const res = await api.post('orders', { json: cart })
+    await api.post('orders', { json: cart })
+
+    expect(res.status).toBe(201)
+    expect(pay.keys()[0]).toBe(pay.keys()[1])
+    expect(pay.keys()[2]).not.toBe(pay.keys()[0])
+    expect(pay.charges).toHaveLength(2)
+    expect(await api.intents.pending()).toEqual([])
+  })
+})
