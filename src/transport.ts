@@ -75,7 +75,9 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
       },
     },
     hooks: {
+      ...run.options.hooks,
       beforeRequest: [
+        ...(run.options.hooks?.beforeRequest ?? []),
         async (_request, _options, { retryCount }) => {
           run.stop.throwIfAborted()
           if (!config.online.isOnline()) {

@@ -46,4 +46,15 @@ describe('api.fetch, fetch-compatible', () => {
     expect(pay.charges).toHaveLength(2)
     expect(await api.intents.pending()).toEqual([])
   })
+  it('runs the per-call hooks of the app on every attempt', async () => {
+    const pay = net.payments()
+    pay.fail({ type: 'drop-before' })
+    const { api } = client()
+    const seen: number[] = []
+
+    await api.post('orders', { json: cart, intent: 'checkout:c42', hooks: { beforeRequest: [(_r, _o, { retryCount }) => void seen.push(retryCount)] } })
+
+    expect(seen).toEqual([0, 1])
+    expect(pay.charges).toHaveLength(1)
+  })
 })

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { setupServer } from 'msw/node'
 import { StrictMode, useEffect } from 'react'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createClient, memoryStore, type IntentStore, type OncelyClient, type RetryOptions, type OncelyEvent } from '../../src/index.js'
 import { useIntent, type IntentHandle, type UseIntentOptions } from '../../src/react/index.js'
 import { gate, paymentServer } from '../support/payments.js'
@@ -110,9 +110,12 @@ describe('useIntent', () => {
     expect(pay.requests).toHaveLength(1)
 
     const { api } = client(store)
+    // Counted at the API too: the core would also join a second resume to the first's flight.
+    const resume = vi.spyOn(api.intents, 'resume')
     render(<StrictMode><Checkout api={api} seen={[]} /></StrictMode>)
     await waitFor(() => expect(state()).toBe('confirmed'))
 
+    expect(resume).toHaveBeenCalledTimes(1)
     expect(pay.keys()).toEqual([before.key, before.key])
     expect(pay.charges).toHaveLength(1)
   })
