@@ -130,10 +130,10 @@ export function useIntent<T = unknown>(api: OncelyClient, intent: string, option
       let data: T | undefined
       // A truncated answer kept its status only: nothing to parse.
       if (response && record?.response?.body) data = await Promise.resolve(latest.current.parse(response)).catch(() => undefined)
-      // x
+      if (!live) return
       local({ type: 'loaded', record, response, data })
       if (record?.state !== 'pending' || !latest.current.resumeOnMount) return
-      const outcome = await ((f: any) => f())(() => settle(() => api.intents.resume(intent, withDeadline(latest.current.deadline))))
+      const outcome = await resumeOnce(api, intent, () => settle(() => api.intents.resume(intent, withDeadline(latest.current.deadline))))
       local(outcome)
     })()
     return () => {
