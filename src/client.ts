@@ -1,10 +1,10 @@
 import type { Options as KyOptions } from 'ky'
 import { IntentRejectedError, OncelyInputError } from './errors.js'
 import { createEmitter, type Listener } from './events.js'
-import { execute, storeKey, type Call, type Context, type Settled } from './intent.js'
+import { decodeReported, execute, storeKey, type Call, type Context, type Settled } from './intent.js'
 import { Flights } from './lock.js'
 import { checkRenamed, normalizeOptions, type ClientOptions, type Config } from './options.js'
-import { decodeRecord, isExpired, type IntentRecord } from './record.js'
+import { isExpired, type IntentRecord } from './record.js'
 import { prepareBody, storedBodyToSend, type ReplayableBody } from './request.js'
 import { toResponse } from './response.js'
 
@@ -79,11 +79,8 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
 
   const read = async (intent: string): Promise<IntentRecord | undefined> => {
     const value = await config.store.get(storeKey(config.namespace, intent))
-    if (value === undefined) return undefined
-    const decoded = decodeRecord(value)
-    if (decoded.ok) return decoded.record
-    emitter.emit({ type: 'storage-degraded', intent, from: config.store.name, to: config.store.name, reason: `corrupt record: ${decoded.reason}` })
-    return undefined
+    const decoded = value === undefined ? undefined : decodeReported(ctx, intent, value)
+    return decoded?.ok ? decoded.record : undefined
   }
 
   const intents: Intents = {
@@ -92,7 +89,7 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
       const prefix = storeKey(config.namespace, '')
       const out: IntentRecord[] = []
       for (const [name, value] of await config.store.entries(prefix)) {
-        const decoded = decodeRecord(value)
+        const decoded = decodeReported(ctx, name.slice(prefix.length), value)
         if (!decoded.ok) continue
         const record = decoded.record
         if (record.state === 'pending') out.push(record)

@@ -6,7 +6,7 @@ import { fingerprint } from './fingerprint.js'
 import { formatKey, mintKey } from './key.js'
 import { Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
-import { createRecord, decodeRecord, isExpired, transition, type Action, type IntentRecord } from './record.js'
+import { createRecord, decodeRecord, isExpired, transition, type Action, type Decoded, type IntentRecord } from './record.js'
 import { bodyText, toStored, type PreparedBody } from './request.js'
 import { cloneResponse, toResponse, toStoredResponse } from './response.js'
 import { sendAttempts } from './transport.js'
@@ -80,6 +80,16 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   return { ...result, response: cloneResponse(result.response) }
 }
 
+/** Decodes a stored value, reporting one that is corrupt or from another version (never throws). */
+export function decodeReported(ctx: Context, intent: string, value: unknown): Decoded {
+  const decoded = decodeRecord(value)
+  if (!decoded.ok) {
+    const { name } = ctx.config.store
+    ctx.emitter.emit({ type: 'storage-degraded', intent, from: name, to: name, reason: `corrupt record: ${decoded.reason}` })
+  }
+  return decoded
+}
+
 /** A decided record that still stands: a pending one is kept whatever its age (it may be known to the server). */
 const stands = (record: IntentRecord, config: Config): boolean =>
   record.state === 'pending' || (record.state === 'confirmed' && !isExpired(record, config.ttl, config.now()))
@@ -92,11 +102,8 @@ const stands = (record: IntentRecord, config: Config): boolean =>
 async function resolve(ctx: Context, name: string, intent: string, print: string, request: IntentRecord['request']): Promise<{ record: IntentRecord; minted: boolean }> {
   const { config, emitter } = ctx
   const current = await config.store.get(name)
-  const decoded = current === undefined ? undefined : decodeRecord(current)
+  const decoded = current === undefined ? undefined : decodeReported(ctx, intent, current)
   if (decoded?.ok && stands(decoded.record, config)) return { record: decoded.record, minted: false }
-  if (decoded && !decoded.ok) {
-    emitter.emit({ type: 'storage-degraded', intent, from: config.store.name, to: config.store.name, reason: `corrupt record: ${decoded.reason}` })
-  }
   const fresh = createRecord({ intent, key: (decoded?.ok ? undefined : decoded?.key) ?? mintKey(), fingerprint: print, request, now: config.now() })
   // Counted now when online, so the common path makes one write before the first byte.
   const candidate = config.online.isOnline() ? transition(fresh, { type: 'attempt', attempts: 1 }, fresh.createdAt) : fresh
