@@ -1,4 +1,4 @@
-import { ClaimLostError, type Charge, type ClaimRequest, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredResponse } from './store.js'
+import { ClaimLostError, isReclaimable, type Charge, type ClaimRequest, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredResponse } from './store.js'
 
 /**
  * An in-process store with the same semantics as the SQL one. Each method runs
@@ -58,11 +58,4 @@ export function createMemoryStore(): IdempotencyStore {
       ledger = []
     },
   }
-}
-
-/** Same rule as the SQL store's DELETE before its INSERT: expired keys and abandoned claims are free again. */
-function isReclaimable(record: KeyRecord, request: ClaimRequest): boolean {
-  if (record.expiresAt <= request.now) return true
-  // A claim is only ever taken at createdAt, so that is when it was locked.
-  return record.state === 'in_progress' && record.createdAt <= request.staleBefore
 }

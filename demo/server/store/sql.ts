@@ -1,4 +1,4 @@
-import { ClaimLostError, type Charge, type ClaimRequest, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredResponse } from './store.js'
+import { ClaimLostError, isReclaimable, type Charge, type ClaimRequest, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredResponse } from './store.js'
 
 /** Runs one parameterised statement and returns its rows. */
 export type Query = <Row>(sql: string, params?: unknown[]) => Promise<Row[]>
@@ -70,13 +70,7 @@ export async function createSqlStore(driver: SqlDriver): Promise<IdempotencyStor
   await driver.exec(SCHEMA)
 
   async function claim(request: ClaimRequest): Promise<ClaimResult> {
-    // Free the key first if it expired or its holder died before commit; the
-    // INSERT below then lets the unique constraint pick exactly one winner.
-    await driver.query(
-      `DELETE FROM oncely_idempotency_keys
-        WHERE key = $1 AND (expires_at <= $2 OR (state = 'in_progress' AND created_at <= $3))`,
-      [request.key, request.now, request.staleBefore],
-    )
+    // The unique constraint picks exactly one winner among simultaneous first requests.
     const inserted = await driver.query<{ key: string }>(
       `INSERT INTO oncely_idempotency_keys (key, fingerprint, state, claim_id, created_at, expires_at)
        VALUES ($1, $2, 'in_progress', $3, $4, $5)
@@ -86,9 +80,13 @@ export async function createSqlStore(driver: SqlDriver): Promise<IdempotencyStor
     )
     if (inserted.length === 1) return { claimed: true }
     const [row] = await driver.query<KeyRow>(`SELECT * FROM oncely_idempotency_keys WHERE key = $1`, [request.key])
-    // The winner vanished between our INSERT and SELECT (a reset, or it expired): try again.
-    if (!row || Number(row.expires_at) <= request.now) return claim(request)
-    return { claimed: false, record: toRecord(row) }
+    if (!row) return claim(request) // the holder vanished between INSERT and SELECT (a release or a reset)
+    const record = toRecord(row)
+    if (!isReclaimable(record, request)) return { claimed: false, record }
+    // Expired or abandoned: delete exactly the row we judged (by claim_id), so of two requests
+    // that judged it, the second cannot delete the first one's fresh claim; then race again.
+    await driver.query(`DELETE FROM oncely_idempotency_keys WHERE key = $1 AND claim_id = $2`, [request.key, record.claimId])
+    return claim(request)
   }
 
   return {

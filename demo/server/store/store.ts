@@ -81,6 +81,17 @@ export interface IdempotencyStore {
   close(): Promise<void>
 }
 
+/**
+ * Whether a claim may take over an existing key: it expired, or it is still
+ * `in_progress` but was made at or before `staleBefore` (its request died
+ * before committing, so nothing of it was charged). One rule for every store.
+ */
+export function isReclaimable(record: KeyRecord, request: Pick<ClaimRequest, 'now' | 'staleBefore'>): boolean {
+  if (record.expiresAt <= request.now) return true
+  // A claim is only ever made at createdAt, so that is when it was locked.
+  return record.state === 'in_progress' && record.createdAt <= request.staleBefore
+}
+
 /** The claim was taken over (or reset) between `claim` and `complete`. */
 export class ClaimLostError extends Error {
   override readonly name = 'ClaimLostError'
