@@ -165,7 +165,7 @@ function answerKnownKey(record: KeyRecord, print: string, key: string): EngineRe
     status: record.response.status,
     contentType: 'application/json',
     body: record.response.body,
-    // A client SDK reads this to tell "done now" from "done before" (exposed to CORS in http.ts).
+    // A client SDK reads this to tell "done now" from "done before" (exposed to CORS in respond.ts).
     headers: { 'Idempotent-Replayed': 'true' },
     outcome: 'replayed',
     key,

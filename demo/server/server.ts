@@ -102,10 +102,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     inflight.add(work)
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => resolve())
+    })
+  } catch (error) {
+    await store.close() // an open PGlite would keep the process alive after EADDRINUSE
+    throw error
+  }
   const { port } = server.address() as AddressInfo
 
   let closing: Promise<void> | undefined

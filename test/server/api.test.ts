@@ -130,3 +130,11 @@ describe('HTTP edges', () => {
     expect(performance.now() - started).toBeLessThan(500)
   })
 })
+
+describe('starting', () => {
+  it('rejects when the port is taken, without leaving the store open', async () => {
+    const first = await serve()
+
+    await expect(serve({ port: first.port })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+  })
+})
