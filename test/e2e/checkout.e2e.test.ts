@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { useShop } from './shop.js'
+
+const outcomes = (requests: Array<{ outcome: string }>) => requests.map(request => request.outcome)
+
+/** Milliseconds between consecutive requests, as the server timed them. */
+const gaps = (requests: Array<{ at: string }>) => requests.slice(1).map((request, i) => Date.parse(request.at) - Date.parse(requests[i]!.at))
+
+describe('checkout through a lying network', () => {
+  const t = useShop()
+
+  it('charges once when the answer to a committed charge is lost', async () => {
+    await t.demo.chaos({ mode: 'drop-after-commit', count: 1 })
+    const shop = await t.open()
+
+    await shop.pay()
+    const orderId = await shop.confirmed()
+
+    const key = await shop.key()
+    expect((await t.demo.ledger()).total).toBe(1)
+    expect((await t.demo.ledger(key)).charges.map(charge => charge.orderId)).toEqual([orderId])
+    // The retry carried the same key, so the server replayed the stored answer instead of charging
+    // again. (Who retried varies: Chromium itself re-sends a request whose reused keep-alive
+    // connection died unanswered, before oncely sees an error. Both carry the key.)
+    expect(outcomes(await t.demo.requests(key))).toEqual(['dropped-after-commit', 'replayed'])
+    await shop.ledgerShows(1)
+  })
+
+  it('waits out a 503 burst for as long as Retry-After says, then confirms', async () => {
+    await t.demo.chaos({ mode: '503-burst', count: 2, retryAfter: 1 })
+    const shop = await t.open()
+
+    await shop.pay()
+    // Mid-retry: the page counts down the server's delay.
+    await shop.page.locator('#timeline .entry[data-until] .countdown').first().waitFor()
+    await shop.screenshot('checkout-retrying')
+    await shop.confirmed()
+    await shop.ledgerShows(1)
+    await shop.screenshot('checkout-confirmed')
+
+    const requests = await t.demo.requests(await shop.key())
+    expect(outcomes(requests)).toEqual(['503', '503', 'charged'])
+    for (const gap of gaps(requests)) expect(gap).toBeGreaterThanOrEqual(950)
+    expect((await t.demo.ledger()).total).toBe(1)
+    expect(await shop.timeline()).toContain('HTTP 503 · service unavailable')
+  })
+
+  it('waits out 429s for as long as Retry-After says, then confirms', async () => {
+    await t.demo.chaos({ mode: '429', count: 2, retryAfter: 1 })
+    const shop = await t.open()
+
+    await shop.pay()
+    await shop.confirmed()
+
+    const requests = await t.demo.requests(await shop.key())
+    expect(outcomes(requests)).toEqual(['429', '429', 'charged'])
+    for (const gap of gaps(requests)) expect(gap).toBeGreaterThanOrEqual(950)
+    expect((await t.demo.ledger()).total).toBe(1)
+  })
+})
