@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { ChaosSettingsError } from './chaos.js'
+import { ChaosSettingsError, dropsConnections } from './chaos.js'
 import { parseIdempotencyKey } from './key.js'
 import { handleOrder, type OrdersContext } from './orders.js'
 import { problem, problemTypes } from './problem.js'
@@ -30,7 +30,11 @@ export function createApi(context: OrdersContext): Handler {
     '/api/requests': { GET: async (_req, res, url) => sendJson(res, 200, requests.list(keyParam(url))) },
     '/api/chaos': {
       GET: async (_req, res) => sendJson(res, 200, chaos.get()),
-      POST: async (req, res) => sendJson(res, 200, chaos.set(await readJson(req))),
+      POST: async (req, res) => {
+        const config = chaos.set(await readJson(req))
+        // This socket is busy, so arming did not close it: close it after answering (see dropsConnections).
+        sendJson(res, 200, config, dropsConnections(config.mode) ? { Connection: 'close' } : {})
+      },
     },
     '/api/reset': {
       POST: async (_req, res) => {

@@ -21,6 +21,17 @@ export const CHAOS_MODES = ['off', 'drop-before', 'drop-after-commit', 'slow', '
 /** One chaos mode. */
 export type ChaosMode = (typeof CHAOS_MODES)[number]
 
+/**
+ * Whether a mode may destroy sockets. While one is armed, the server answers
+ * every request with `Connection: close`, so each order arrives on a fresh
+ * connection: Chromium silently resends a request (POST included) whose
+ * *reused* keep-alive connection died before any response header, which would
+ * hide the drop from the page and the SDK behind one invisible browser retry.
+ */
+export function dropsConnections(mode: ChaosMode): boolean {
+  return mode === 'drop-before' || mode === 'drop-after-commit' || mode === 'random'
+}
+
 /** The active configuration, as `GET /api/chaos` shows it. */
 export interface ChaosConfig {
   mode: ChaosMode
@@ -137,13 +148,14 @@ export class ChaosSettingsError extends Error {
 }
 
 /**
- * Creates the switch. `random` defaults to `Math.random`, looked up per call.
+ * Creates the switch. `random` defaults to `Math.random`, looked up per call;
+ * `onChange` hears every `set` (the server closes idle sockets on it).
  *
  * @example
  * const chaos = createChaos({ random: seeded(42) })
  * chaos.set({ mode: 'random', probability: 0.2 })
  */
-export function createChaos(options: { random?: () => number } = {}): Chaos {
+export function createChaos(options: { random?: () => number; onChange?: (config: ChaosConfig) => void } = {}): Chaos {
   let config: ChaosConfig = { ...CHAOS_OFF }
   const random = () => (options.random ?? Math.random)()
   return {
@@ -152,6 +164,7 @@ export function createChaos(options: { random?: () => number } = {}): Chaos {
       const parsed = parseChaosSettings(settings)
       if (!parsed.ok) throw new ChaosSettingsError(parsed.errors)
       config = parsed.config
+      options.onChange?.({ ...config })
       return { ...config }
     },
     next() {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createApi } from './api.js'
-import { createChaos, type Chaos } from './chaos.js'
+import { createChaos, dropsConnections, type Chaos, type ChaosConfig } from './chaos.js'
 import { createEngine, type IdempotencyEngine, type PaymentProvider } from './idempotency.js'
 import { problem, problemTypes } from './problem.js'
 import { createRequestLog, type RequestEntry, type RequestLog } from './request-log.js'
@@ -67,7 +67,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? DEFAULT_DATA_DIR })
   const engine = createEngine({ store, keyTtlMs: options.keyTtlMs, now: options.now, provider: options.provider, inProgressTimeoutMs: options.inProgressTimeoutMs })
-  const chaos = createChaos({ random: options.random })
+  // Arming a drop mode closes idle keep-alive sockets, so the next order cannot arrive on one (see chaos.ts).
+  const onChange = (config: ChaosConfig) => {
+    if (dropsConnections(config.mode)) server.closeIdleConnections()
+  }
+  const chaos = createChaos({ random: options.random, onChange })
   const requests = createRequestLog({ now: options.now })
   const sleeper = createSleeper()
   const onError = (error: unknown) => console.error('oncely demo: request failed:', error)
@@ -88,6 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const inflight = new Set<Promise<void>>()
   const server = createServer((req, res) => {
     const started = performance.now()
+    if (dropsConnections(chaos.get().mode)) res.setHeader('Connection', 'close') // one request per connection: see chaos.ts
     const work = handle(req, res)
       .then(
         (entry) => {

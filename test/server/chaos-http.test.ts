@@ -1,3 +1,5 @@
+import { Agent, get } from 'node:http'
+import type { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { getJson, heldProvider, order, postJson, postOrder, postOrderOrDrop, seeded, serve } from './support.js'
 
@@ -110,6 +112,37 @@ describe('chaos on POST /api/orders', () => {
     expect(new Set(ledger.charges.map((c: { key: string }) => c.key)).size).toBe(30)
     const outcomes = new Set((await getJson(server.url, '/api/requests')).requests.map((r: { outcome: string }) => r.outcome))
     expect(outcomes).toEqual(new Set(['charged', 'replayed', 'dropped-before', 'dropped-after-commit', '503']))
+  })
+
+  it('answers with Connection: close while a drop mode is armed, so no browser resends a dropped order on a reused socket', async () => {
+    const server = await serve()
+
+    const arming = await postJson(server.url, '/api/chaos', { mode: 'drop-after-commit' })
+    const armed = await fetch(`${server.url}/api/ledger`)
+    await postOrderOrDrop(server.url, `"${KEY}"`) // uses up the one drop
+    const disarmed = await fetch(`${server.url}/api/ledger`)
+
+    expect(arming.headers.get('connection')).toBe('close')
+    expect(armed.headers.get('connection')).toBe('close')
+    expect(disarmed.headers.get('connection')).toBe('keep-alive')
+  })
+
+  it('closes idle keep-alive sockets when a drop mode is armed, even in process', async () => {
+    const server = await serve()
+    const agent = new Agent({ keepAlive: true })
+    const socket = await new Promise<Socket>((resolve, reject) =>
+      get(`${server.url}/api/health`, { agent }, (res) => {
+        const { socket } = res // detached from `res` once the agent pools it
+        res.resume()
+        res.on('end', () => resolve(socket))
+      }).on('error', reject),
+    )
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+
+    server.chaos.set({ mode: 'drop-before' })
+
+    await closed
+    agent.destroy()
   })
 
   it('leaves every other route alone', async () => {
