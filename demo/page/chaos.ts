@@ -16,6 +16,8 @@ interface ChaosConfig {
   mode: string
   probability: number
   remaining: number | null
+  delayMs: number
+  retryAfter: number
 }
 
 /** The chaos panel: what the network does to the next requests, and the client-side offline switch. */
@@ -53,9 +55,7 @@ export function createChaosPanel(api: string, connection: Connection) {
     const radio = radios.get(config.mode)
     if (radio && !radio.checked) radio.checked = true
     state.dataset.mode = config.mode
-    state.textContent = config.mode === 'off'
-      ? 'No faults'
-      : config.remaining === null ? 'Armed until switched off' : `Armed for the next ${config.remaining} request${config.remaining === 1 ? '' : 's'}`
+    state.textContent = config.mode === 'off' ? 'No faults' : `${armed(config)}${detail(config)}`
   }
 
   return {
@@ -69,4 +69,15 @@ export function createChaosPanel(api: string, connection: Connection) {
       }
     },
   }
+}
+
+const armed = (config: ChaosConfig): string =>
+  config.remaining === null ? 'Armed until switched off' : `Armed for the next ${config.remaining} request${config.remaining === 1 ? '' : 's'}`
+
+/** The server's actual settings, which a test or another tab may have set differently from the presets. */
+function detail(config: ChaosConfig): string {
+  if (config.mode === '503-burst' || config.mode === '429') return ` · Retry-After ${config.retryAfter} s`
+  if (config.mode === 'slow') return ` · ${config.delayMs / 1000} s late`
+  if (config.mode === 'random') return ` · p = ${config.probability}`
+  return ''
 }

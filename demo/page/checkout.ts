@@ -72,10 +72,6 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
   function send(kind: 'pay' | 'resume'): Promise<void> {
     if (flight) return flight
     flight = (async () => {
-      let replayed = false
-      const stop = api.subscribe(event => {
-        if (event.intent === intent() && event.type === 'replayed') replayed = true
-      })
       await Promise.resolve() // `flight` is set from here on, so the button shows it
       showBusy()
       if (kind === 'pay') timeline.add({ tone: 'info', title: 'Pay pressed', detail: `${money(cartTotal(cart))} for cart ${cart.id}` })
@@ -84,7 +80,7 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
         const receipt = (await response.json()) as Receipt
         await refresh()
         showConfirmation(receipt)
-        if (isReplayed(response) || replayed) say('ok', 'already-paid', `Already paid: this is your order from before (${receipt.orderId}). No request was sent and nothing was charged again.`)
+        if (isReplayed(response)) say('ok', 'already-paid', `Already paid: this is your order from before (${receipt.orderId}). No request was sent and nothing was charged again.`)
         else if (kind === 'resume') say('ok', 'resumed', `Resumed your payment with the same key (${shortKey(receipt.key)}) and confirmed it: charged once.`)
         else say('ok', 'paid', `Payment confirmed: charged once (key ${shortKey(receipt.key)}).`)
       } catch (error) {
@@ -101,7 +97,6 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
           say('bad', 'error', `Something went wrong: ${error instanceof Error ? error.message : String(error)}`)
         }
       } finally {
-        stop()
         flight = undefined
         showBusy()
       }
@@ -166,6 +161,7 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
     }
     if (!receipt) return
     byId('order-id').textContent = receipt.orderId
+    byId('order-items').textContent = cart.items.map(item => (item.qty > 1 ? `${item.qty} × ${item.name}` : item.name)).join(', ')
     byId('order-amount').textContent = money(receipt.amount)
     byId('order-time').textContent = new Date(receipt.at).toLocaleString('en-IN', { dateStyle: 'medium', timeStyle: 'short' })
     byId('order-key').textContent = receipt.key

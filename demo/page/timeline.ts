@@ -26,13 +26,14 @@ export function describe(event: OncelyEvent): Entry | undefined {
     case 'created':
       return { tone: 'info', title: 'Key minted and saved on this device', detail: `Idempotency-Key ${shortKey(event.key)}, written before the first byte` }
     case 'attempt':
-      return { tone: 'sent', title: `Attempt ${event.attempt} sent`, detail: `POST /api/orders · key ${shortKey(event.key)}` }
+      return { tone: 'sent', title: `Attempt ${event.attempt} sent`, detail: `POST /api/orders · same key ${shortKey(event.key)}` }
     case 'retry-scheduled': {
       const lost = event.reason === 'network error' || event.reason === 'timeout'
+      const wait = `${(event.delay / 1000).toFixed(1)} s`
       return {
         tone: lost ? 'lost' : 'wait',
         title: reasons[event.reason] ?? event.reason,
-        detail: lost ? 'The server may have charged: retrying with the same key' : 'The server asked us to wait: same key',
+        detail: lost ? `The server may have charged: retry after ${wait}, same key` : `The server asked for a pause: retry after ${wait}, same key`,
         until: event.at,
       }
     }
@@ -71,7 +72,7 @@ export function createTimeline(list: HTMLOListElement) {
         live = true
         slot.textContent = `retry in ${(left / 1000).toFixed(left < 10_000 ? 1 : 0)} s`
       } else {
-        slot.textContent = 'retried'
+        slot.textContent = ''
         delete item.dataset.until
       }
     }
@@ -93,7 +94,7 @@ export function createTimeline(list: HTMLOListElement) {
         // A new line means the wait is over for the earlier ones.
         for (const old of list.querySelectorAll<HTMLElement>('[data-until]')) {
           delete old.dataset.until
-          old.querySelector('.countdown')?.replaceChildren('retried')
+          old.querySelector('.countdown')?.replaceChildren()
         }
         item.dataset.until = String(entry.until)
         timer ??= setInterval(tick, 100)

@@ -10,8 +10,10 @@ describe('checkout through a lying network', () => {
   const t = useShop()
 
   it('charges once when the answer to a committed charge is lost', async () => {
-    await t.demo.chaos({ mode: 'drop-after-commit', count: 1 })
     const shop = await t.open()
+    // Armed from the page's own chaos panel, as a visitor would.
+    await shop.page.getByText('Drop after the charge').click()
+    await shop.page.locator('#chaos-state[data-mode="drop-after-commit"]').waitFor()
 
     await shop.pay()
     const orderId = await shop.confirmed()

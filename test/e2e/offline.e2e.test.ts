@@ -28,4 +28,20 @@ describe('paying while offline', () => {
     expect(timeline).toContain('Offline · waiting for the network')
     expect(timeline.filter(title => title.startsWith('Attempt'))).toEqual(['Attempt 1 sent'])
   })
+
+  it("holds the payment while the page's own offline switch is on", async () => {
+    const shop = await t.open()
+    await shop.page.getByText('Go offline').click()
+
+    await shop.pay()
+    await shop.waitForNotice('offline')
+    expect(await shop.attempts()).toBe(0)
+    expect(await t.demo.requests()).toHaveLength(0)
+
+    await shop.page.getByText('Go offline').click()
+
+    await shop.confirmed()
+    expect(await shop.attempts()).toBe(1)
+    expect((await t.demo.ledger()).total).toBe(1)
+  })
 })
