@@ -102,6 +102,11 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
       const record = await read(checkIntent(intent))
       if (!record) throw new OncelyInputError(`No stored intent ${intent} in namespace ${config.namespace}.`)
       if (record.state === 'rejected') throw new IntentRejectedError(record, toResponse(record.response ?? { status: 400, statusText: '', headers: [] }))
+      // Resume never places a new order: a confirmed record is replayed even past its ttl.
+      if (record.state === 'confirmed') {
+        emitter.emit({ type: 'replayed', intent, key: record.key, record })
+        return toResponse(record.response ?? { status: 200, statusText: '', headers: [] })
+      }
       const { request } = record
       // Credentials were not stored: the client's headers and hooks add them again as ky sends.
       const call = await makeCall(config, {

@@ -30,8 +30,10 @@ export async function toStoredResponse(response: Response, policy: ResponsePolic
   return { ...head, body: encode(data) }
 }
 
-// Text when it decodes as UTF-8 (the usual JSON answer), else base64.
+// Text when it decodes as UTF-8 (the usual JSON answer), else base64; base64 too where
+// TextDecoder is missing (Hermes before React Native 0.85).
 function encode(data: Uint8Array): StoredBody {
+  if (typeof TextDecoder === 'undefined') return { encoding: 'base64', data: toBase64(data) }
   try {
     return { encoding: 'text', data: new TextDecoder('utf-8', { fatal: true }).decode(data) }
   } catch {

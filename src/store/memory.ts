@@ -3,8 +3,10 @@ import type { IntentStore } from './types.js'
 /** Keeps records in this JS context only: lost on reload. The last resort, and for tests and servers. */
 export function memoryStore(): IntentStore {
   const map = new Map<string, unknown>()
-  // structuredClone keeps callers from mutating what is "stored", as a real store would.
-  const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value))
+  // Copies keep callers from mutating what is "stored", as a real store would. Hermes has no
+  // structuredClone; records are JSON-safe, so JSON is an exact copy there.
+  const copy = <T>(value: T): T =>
+    value === undefined ? value : typeof structuredClone === 'function' ? structuredClone(value) : JSON.parse(JSON.stringify(value))
   return {
     name: 'memory',
     atomic: true,

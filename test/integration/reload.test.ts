@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { IntentPendingError } from '../../src/index.js'
+import { IntentPendingError, isReplayed } from '../../src/index.js'
 import { cart, client, network, until } from '../support/harness.js'
 import { gate } from '../support/payments.js'
 
@@ -127,6 +127,20 @@ describe('a pending intent survives a reload', () => {
     const error = await first.api.intents.resume('checkout:c42').catch(e => e)
 
     expect(error.name).toBe('IntentExpiredError')
+    expect(pay.requests).toHaveLength(1)
+  })
+
+  it('replays a confirmed intent on resume even past the ttl, never ordering again', async () => {
+    const pay = net.payments()
+    let now = Date.parse('2026-11-23T10:00:00Z')
+    const { api } = client({ now: () => now, ttl: 1000 })
+    await api.post('orders', { json: cart, intent: 'checkout:c42' })
+
+    now += 5000
+    const res = await api.intents.resume('checkout:c42')
+
+    expect(isReplayed(res)).toBe(true)
+    expect(await res.json()).toMatchObject({ orderId: 'ord_1' })
     expect(pay.requests).toHaveLength(1)
   })
 })

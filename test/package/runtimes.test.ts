@@ -30,7 +30,7 @@ describe('runtimes', () => {
   })
 
   // Fails until the core's memoryStore stops relying on structuredClone (reported); then make it `it`.
-  it.fails('falls back to the memory store without structuredClone, as on Hermes', async () => {
+  it('falls back to the memory store without structuredClone, as on Hermes', async () => {
     const { stdout } = await run(process.execPath, [fixture('no-dom.mjs'), built.dist, '--hermes'])
     expect(JSON.parse(stdout).plainStatus).toBe(201)
   })
