@@ -105,12 +105,13 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
   }
 
   async function newCart(): Promise<void> {
+    if (flight) return // forgetting a key while it is on the wire could charge the old cart twice
     await api.intents.forget(intent())
     cart = startNewCart()
-    record = undefined
     history.pushState(null, '', location.pathname)
     timeline.clear('New cart. Press Pay to start.')
     renderCart()
+    await refresh()
     await route()
   }
 

@@ -21,10 +21,11 @@ describe('checkout through a lying network', () => {
     const key = await shop.key()
     expect((await t.demo.ledger()).total).toBe(1)
     expect((await t.demo.ledger(key)).charges.map(charge => charge.orderId)).toEqual([orderId])
-    // The retry carried the same key, so the server replayed the stored answer instead of charging
-    // again. (Who retried varies: Chromium itself re-sends a request whose reused keep-alive
-    // connection died unanswered, before oncely sees an error. Both carry the key.)
+    // The retry carried the same key, so the server replayed the stored answer instead of charging again.
     expect(outcomes(await t.demo.requests(key))).toEqual(['dropped-after-commit', 'replayed'])
+    const timeline = await shop.timeline()
+    expect(timeline).toContain('Connection lost before an answer')
+    expect(timeline.filter(title => title.startsWith('Attempt'))).toEqual(['Attempt 1 sent', 'Attempt 2 sent'])
     await shop.ledgerShows(1)
   })
 
@@ -58,5 +59,21 @@ describe('checkout through a lying network', () => {
     expect(outcomes(requests)).toEqual(['429', '429', 'charged'])
     for (const gap of gaps(requests)) expect(gap).toBeGreaterThanOrEqual(950)
     expect((await t.demo.ledger()).total).toBe(1)
+  })
+
+  it('starts a new intent with a new key after "Shop again"', async () => {
+    const shop = await t.open()
+    await shop.pay()
+    await shop.confirmed()
+    const [intent, key] = [await shop.intent(), await shop.key()]
+
+    await shop.page.getByText('Shop again with a new cart').click()
+    await shop.page.locator('#intent-state[data-state="none"]').waitFor()
+    expect(await shop.intent()).not.toBe(intent)
+    await shop.pay()
+    await shop.confirmed()
+
+    expect(await shop.key()).not.toBe(key)
+    expect((await t.demo.ledger()).total).toBe(2)
   })
 })
