@@ -26,6 +26,8 @@ beforeAll(async () => {
   // An app with the tarball installed: node_modules/oncely is exactly what npm would unpack.
   app = join(built.dir, 'app')
   await mkdir(join(app, 'node_modules', 'oncely'), { recursive: true })
+  // Its own package.json, so `oncely` resolves to the tarball, not to this repo by self-reference.
+  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }))
   await run('tar', ['-xzf', tarball, '-C', join(app, 'node_modules', 'oncely'), '--strip-components=1'])
 }, 60_000)
 afterAll(() => built?.remove())
