@@ -48,6 +48,11 @@ export interface ClientFigures {
   /** Highest 1 s bucket in the 2 s after the outage ends. */
   peakRps: number
   peakRatio: number
+  /**
+   * Fault-free answers the client never took (its timeout fired first): not injected, so a health
+   * check of the run. Near 0 on a quiet machine; high when the machine stalled.
+   */
+  missedAnswers: number
   /** Requests/s the down server got during the outage. */
   outageRps: number
   buckets: number[]
@@ -140,6 +145,7 @@ export async function chaosRun(server: RemoteServer, settings: ChaosSettings, p:
       steadyRps: round(steadyRps, 1),
       peakRps,
       peakRatio: round(peakRps / steadyRps, 2),
+      missedAnswers: lane.faults.none - count('confirmed') - count('rejected'),
       outageRps: round(lane.outageRequests / ((outage.end - outage.start) / 1000), 1),
       buckets: lane.buckets,
       faults: lane.faults,

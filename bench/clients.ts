@@ -35,7 +35,23 @@ export interface ChaosClient {
 }
 
 const isClientRefusal = (status: number) => status >= 400 && status < 500 && ![408, 409, 425, 429].includes(status)
-const withTimeout = (signal: AbortSignal, ms: number) => AbortSignal.any([signal, AbortSignal.timeout(ms)])
+/**
+ * One attempt's signal: the run's stop or the per-attempt timeout. An explicit timer, because
+ * `AbortSignal.any([s, AbortSignal.timeout(ms)])` in Node 20 did not always fire (slow answers
+ * at 2.5 s were taken by a 2 s timeout), which would have given these clients a longer timeout.
+ */
+async function withTimeout<T>(signal: AbortSignal, ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const abort = () => controller.abort(signal.reason)
+  signal.addEventListener('abort', abort, { once: true })
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), ms)
+  try {
+    return await run(controller.signal)
+  } finally {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', abort)
+  }
+}
 const jsonHeaders = (key?: string): Record<string, string> =>
   key ? { 'content-type': 'application/json', 'idempotency-key': `"${key}"` } : { 'content-type': 'application/json' }
 
@@ -102,8 +118,11 @@ export function makeClients(url: string, timeout: number, extra: ClientVariant[]
         for (let attempt = 0; attempt < 10; attempt++) {
           try {
             if (attempt > 0) await sleep(1000, signal)
-            const res = await fetch(`${url}/fixed/orders`, { method: 'POST', headers: jsonHeaders(randomUUID()), body, signal: withTimeout(signal, timeout) })
-            await res.arrayBuffer()
+            const res = await withTimeout(signal, timeout, async attempt => {
+              const answer = await fetch(`${url}/fixed/orders`, { method: 'POST', headers: jsonHeaders(randomUUID()), body, signal: attempt })
+              await answer.arrayBuffer()
+              return answer
+            })
             if (res.ok) return 'confirmed'
             if (isClientRefusal(res.status)) return 'rejected'
           } catch {
@@ -122,8 +141,11 @@ export function makeClients(url: string, timeout: number, extra: ClientVariant[]
         let refused = false
         try {
           await pRetry(async () => {
-            const res = await fetch(`${url}/p-retry/orders`, { method: 'POST', headers: jsonHeaders(key), body, signal: withTimeout(signal, timeout) })
-            await res.arrayBuffer()
+            const res = await withTimeout(signal, timeout, async attempt => {
+              const answer = await fetch(`${url}/p-retry/orders`, { method: 'POST', headers: jsonHeaders(key), body, signal: attempt })
+              await answer.arrayBuffer()
+              return answer
+            })
             if (isClientRefusal(res.status)) {
               refused = true
               throw new AbortError(`HTTP ${res.status}`)

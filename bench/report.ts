@@ -25,7 +25,7 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10
 
 export function chaosTable(figures: ClientFigures[]): string {
   return table(
-    ['client', 'confirmed', 'pending', 'duplicates', 'attempts/intent (excl. outage)', 'floor 1/(1-p)', 'attempts/intent (all)', 'confirm p50 ms', 'confirm p99 ms', 'steady req/s', 'req/s during outage', 'peak req/s after outage', 'peak/steady', 'charged, not confirmed'],
+    ['client', 'confirmed', 'pending', 'duplicates', 'attempts/intent (excl. outage)', 'floor 1/(1-p)', 'attempts/intent (all)', 'confirm p50 ms', 'confirm p99 ms', 'steady req/s', 'req/s during outage', 'peak req/s after outage', 'peak/steady', 'charged, not confirmed', 'answers missed (not injected)'],
     figures.map(f => [
       f.client,
       f.confirmed,
@@ -41,6 +41,7 @@ export function chaosTable(figures: ClientFigures[]): string {
       f.peakRps,
       `${f.peakRatio.toFixed(2)}x`,
       f.resume ? `${f.chargedButUnconfirmed} → ${f.resume.chargedButUnconfirmedAfter}` : f.chargedButUnconfirmed,
+      f.missedAnswers,
     ]),
   )
 }

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const timings: Record<string, number> = {}
   const loadBefore = loadavg()
   console.log(`# oncely bench (${mode.name}) — absolute times are this machine's: ${machineLine}, load average ${loadBefore.map(n => n.toFixed(2)).join(' ')}`)
+  if (loadBefore[0]! > machine.cores) console.log(`warning: load average ${loadBefore[0]!.toFixed(1)} > ${machine.cores} cores: other work shares this machine, times and timeouts will be noisy (see "answers missed")`)
   const dist = checkDist()
   if (dist.staleVsSrc) console.log(`note: dist/ (built ${dist.builtAt}) is older than src/; size and Chromium rows measure that build (run with --build to rebuild)`)
 
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
       console.log('\nclients:')
       for (const f of all.filter(f => f.p === mode.ps[0])) console.log(`- ${f.client}: ${f.setup}`)
       console.log('pending: oncely = IntentPendingError (then resumed once); others = gave up without knowing. "charged, not confirmed": the server charged, the app was not told.')
+      console.log('"answers missed": fault-free answers that came after the client had timed out: not injected; above ~1 % of intents the machine stalled and attempts are inflated.')
       return all
     })
     overhead = await section('2. Overhead per confirmed intent (loopback, no faults, interleaved ABAB)', timings, async () => {
