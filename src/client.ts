@@ -66,8 +66,9 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
   const ctx: Context = { config, emitter, flights: new Flights<Settled>() }
 
   const finish = (settled: Settled, throwOnReject: boolean): Response => {
-    if (settled.outcome === 'rejected' && throwOnReject) throw new IntentRejectedError(settled.record, settled.response)
-    return settled.response
+    const response = settled.answer.response()
+    if (settled.outcome === 'rejected' && throwOnReject) throw new IntentRejectedError(settled.record, response)
+    return response
   }
 
   const method = (name: string): Method => async (url, callOptions = {}) => {

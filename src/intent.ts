@@ -8,7 +8,7 @@ import { Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type Decoded, type IntentRecord } from './record.js'
 import { bodyText, toStored, type PreparedBody } from './request.js'
-import { cloneResponse, toResponse, toStoredResponse } from './response.js'
+import { readAnswer, replayAnswer, type Answer } from './response.js'
 import { sendAttempts } from './transport.js'
 
 /** One call as the app made it, URL resolved and body read. */
@@ -26,7 +26,7 @@ export interface Call {
 
 /** How a call ended with a definitive answer. */
 export interface Settled {
-  response: Response
+  answer: Answer
   record: IntentRecord
   outcome: 'confirmed' | 'rejected' | 'replayed'
 }
@@ -59,25 +59,21 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   const flight = ctx.flights.get(name)
   if (flight) {
     if (flight.fingerprint !== print) throw new IntentConflictError(intent, flight.fingerprint, print)
-    const settled = await flight.promise
-    return { ...settled, response: cloneResponse(settled.response) }
+    return flight.promise
   }
-  const settled = ctx.flights.start(name, print, () =>
+  return ctx.flights.start(name, print, () =>
     withLock(`oncely:${name}`, async () => {
       const { record, minted } = await resolve(ctx, name, intent, print, stored)
       if (record.fingerprint !== print) throw new IntentConflictError(intent, record.fingerprint, print)
       if (record.state === 'confirmed') {
         ctx.emitter.emit({ type: 'replayed', intent, key: record.key, record })
-        return { response: toResponse(record.response ?? { status: 200, statusText: '', headers: [] }), record, outcome: 'replayed' as const }
+        return { answer: replayAnswer(record.response ?? { status: 200, statusText: '', headers: [] }), record, outcome: 'replayed' as const }
       }
       if (isExpired(record, config.ttl, config.now())) throw new IntentExpiredError(record)
       // A record minted just now already counts its first attempt (see resolve).
       return deliver(ctx, call, record, minted ? 0 : record.attempts, next => persist(ctx, name, next))
     }),
   )
-  // The first caller gets a clone too: the kept original stays unread for any joiner.
-  const result = await settled
-  return { ...result, response: cloneResponse(result.response) }
 }
 
 /** Decodes a stored value, reporting one that is corrupt or from another version (never throws). */
@@ -155,14 +151,16 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, previous: 
       onRetry: (attempt, delay, reason) => emitter.emit({ type: 'retry-scheduled', intent, key, attempt, delay, at: config.now() + delay, reason }),
       onOffline: () => emitter.emit({ type: 'offline', intent, key }),
     })
-    await apply({ type: 'confirm', response: await toStoredResponse(response, config.response) })
+    const answer = await readAnswer(response, config.response)
+    await apply({ type: 'confirm', response: answer.stored })
     emitter.emit({ type: 'confirmed', intent, key, record })
-    return { response, record, outcome: 'confirmed' }
+    return { answer, record, outcome: 'confirmed' }
   } catch (error) {
     if (isHTTPError(error) && classifyStatus(error.response.status, config.retry.statusCodes) === 'rejected') {
-      await apply({ type: 'reject', response: await toStoredResponse(error.response, config.response) })
+      const answer = await readAnswer(error.response, config.response)
+      await apply({ type: 'reject', response: answer.stored })
       emitter.emit({ type: 'rejected', intent, key, record, status: error.response.status })
-      return { response: error.response, record, outcome: 'rejected' }
+      return { answer, record, outcome: 'rejected' }
     }
     await apply({ type: 'stall', error: describe(error) })
     emitter.emit({ type: 'pending', intent, key, record, error })

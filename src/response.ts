@@ -16,19 +16,34 @@ export interface ResponsePolicy {
   maxResponseBytes: number
 }
 
-/** Reads a response (a clone, so the caller's copy stays unread) into its stored form. */
-export async function toStoredResponse(response: Response, policy: ResponsePolicy): Promise<StoredResponse> {
+/** A definitive answer, read once: its stored form, and a fresh `Response` for each caller. */
+export interface Answer {
+  stored: StoredResponse
+  /** A new, unread `Response` on each call: every caller of one flight gets its own. */
+  response(): Response
+}
+
+/**
+ * Reads a live answer's body once (no tee, no clone) and keeps what the policy asks to store.
+ * Callers get rebuilt Responses with the same status, headers, body and URL.
+ */
+export async function readAnswer(live: Response, policy: ResponsePolicy): Promise<Answer> {
+  const bytes = new Uint8Array(await live.arrayBuffer())
   const headers: Array<[string, string]> = []
   for (const name of policy.responseHeaders) {
-    const value = response.headers.get(name)
+    const value = live.headers.get(name)
     if (value !== null) headers.push([name, value])
   }
-  const head = { status: response.status, statusText: response.statusText, headers }
-  if (!policy.storeResponse) return { ...head, truncated: true }
-  const data = new Uint8Array(await response.clone().arrayBuffer())
-  if (data.byteLength > policy.maxResponseBytes) return { ...head, truncated: true }
-  return { ...head, body: encode(data) }
+  const head = { status: live.status, statusText: live.statusText, headers }
+  const keep = policy.storeResponse && bytes.byteLength <= policy.maxResponseBytes
+  return {
+    stored: keep ? { ...head, body: encode(bytes) } : { ...head, truncated: true },
+    response: () => rebuild(live.status, live.statusText, live.headers, bytes, live.url),
+  }
 }
+
+/** A stored answer served again without a network call; its Responses are marked for `isReplayed`. */
+export const replayAnswer = (stored: StoredResponse): Answer => ({ stored, response: () => toResponse(stored) })
 
 // Text when it decodes as UTF-8 (the usual JSON answer), else base64; base64 too where
 // TextDecoder is missing (Hermes before React Native 0.85).
@@ -44,19 +59,18 @@ function encode(data: Uint8Array): StoredBody {
 const replayed = new WeakSet<Response>()
 const nullBodyStatuses = [101, 204, 205, 304]
 
-/** Rebuilds a stored answer as a standard `Response`, marked so `isReplayed` can tell it from a live one. */
-export function toResponse(stored: StoredResponse): Response {
-  const body = nullBodyStatuses.includes(stored.status) ? null : (storedBodyToSend(stored.body) ?? null)
-  const response = new Response(body, { status: stored.status, statusText: stored.statusText, headers: stored.headers })
-  replayed.add(response)
+function rebuild(status: number, statusText: string, headers: HeadersInit, body: BodyInit | undefined, url: string): Response {
+  const response = new Response(nullBodyStatuses.includes(status) ? null : (body ?? null), { status, statusText, headers })
+  // A constructed Response has an empty URL; keep the live one's, as fetch would report it.
+  if (url) Object.defineProperty(response, 'url', { value: url })
   return response
 }
 
-/** A clone that keeps the replayed mark: each caller of one flight gets its own readable copy. */
-export function cloneResponse(response: Response): Response {
-  const copy = response.clone()
-  if (replayed.has(response)) replayed.add(copy)
-  return copy
+/** Rebuilds a stored answer as a standard `Response`, marked so `isReplayed` can tell it from a live one. */
+export function toResponse(stored: StoredResponse): Response {
+  const response = rebuild(stored.status, stored.statusText, stored.headers, storedBodyToSend(stored.body), '')
+  replayed.add(response)
+  return response
 }
 
 /**

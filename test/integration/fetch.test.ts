@@ -57,4 +57,19 @@ describe('api.fetch, fetch-compatible', () => {
     expect(seen).toEqual([0, 1])
     expect(pay.charges).toHaveLength(1)
   })
+  it('hands each caller a full response: status, headers, URL and a body of its own', async () => {
+    const pay = net.payments()
+    const { api } = client({ storeResponse: false })
+
+    const [a, b] = await Promise.all([
+      api.post('orders', { json: cart, intent: 'checkout:c42' }),
+      api.post('orders', { json: cart, intent: 'checkout:c42' }),
+    ])
+
+    expect(pay.requests).toHaveLength(1)
+    for (const res of [a, b]) {
+      expect([res.status, res.url, res.headers.get('content-type')]).toEqual([201, 'http://api.test/orders', 'application/json'])
+      expect(await res.json()).toMatchObject({ orderId: 'ord_1' })
+    }
+  })
 })
