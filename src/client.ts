@@ -4,6 +4,7 @@ import { createEmitter, type Listener } from './events.js'
 import { decodeReported, execute, storeKey, type Call, type Context, type Settled } from './intent.js'
 import { Flights } from './lock.js'
 import { checkRenamed, normalizeOptions, type ClientOptions, type Config } from './options.js'
+import { OutageGate } from './outage.js'
 import { isExpired, type IntentRecord } from './record.js'
 import { prepareBody, storedBodyToSend, type ReplayableBody } from './request.js'
 import { toResponse } from './response.js'
@@ -63,7 +64,8 @@ export interface OncelyClient {
 export function createClient(options: ClientOptions = {}): OncelyClient {
   const emitter = createEmitter()
   const config = normalizeOptions(options, emitter)
-  const ctx: Context = { config, emitter, flights: new Flights<Settled>() }
+  const gate = config.outage && new OutageGate(config.outage, config.now, config.random)
+  const ctx: Context = { config, emitter, flights: new Flights<Settled>(), gate }
 
   const finish = (settled: Settled, throwOnReject: boolean): Response => {
     const response = settled.answer.response()

@@ -6,6 +6,7 @@ import { fingerprint } from './fingerprint.js'
 import { formatKey, mintKey } from './key.js'
 import { Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
+import type { OutageGate } from './outage.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type Decoded, type IntentRecord } from './record.js'
 import { bodyText, toStored, type PreparedBody } from './request.js'
 import { readAnswer, replayAnswer, type Answer } from './response.js'
@@ -35,6 +36,8 @@ export interface Context {
   config: Config
   emitter: Emitter
   flights: Flights<Settled>
+  /** Shared by every call of the client; undefined when `outage: false`. */
+  gate: OutageGate | undefined
 }
 
 /** The store key of an intent: the namespace is encoded so `a/b` + `c` never meets `a` + `b/c`. */
@@ -143,6 +146,7 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, previous: 
       body: call.body.send,
       previous,
       stop: stop.signal,
+      gate: ctx.gate,
       options: call.options,
       onAttempt: async attempt => {
         emitter.emit({ type: 'attempt', intent, key, attempt })

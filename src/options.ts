@@ -5,6 +5,7 @@ import { OncelyInputError } from './errors.js'
 import type { Emitter } from './events.js'
 import type { KeyFormat } from './key.js'
 import { browserOnlineSource, type OnlineSource } from './online.js'
+import type { OutagePolicy } from './outage.js'
 import { defaultCredentialHeaders } from './request.js'
 import type { ResponsePolicy } from './response.js'
 import { candidateStores, degradingStore, type StoreOption } from './store/chain.js'
@@ -53,6 +54,13 @@ export interface ClientOptions extends Omit<KyOptions, 'retry' | 'json' | 'body'
   maxResponseBytes?: number
   /** Default: `navigator.onLine` and its events where they exist, else always online. */
   online?: OnlineSource
+  /**
+   * Outage handling for a client that holds many intents (a service, a POS queue). After
+   * `threshold` (5) unreachable attempts in a row, one probe per `probeInterval` (1 s) goes out and
+   * other attempts wait without spending attempts; when the server answers, they are released
+   * spread over `drain` (2) × the downtime, at most `maxDrain` (30 s). `false` turns it off.
+   */
+  outage?: false | Partial<OutagePolicy>
   /** Whether `post`/`put`/… throw `IntentRejectedError` on a refusal (4xx). Default true; `fetch` never throws on one. */
   throwHttpErrors?: boolean
   /** Clock, injectable for tests. Default `Date.now`. */
@@ -84,6 +92,7 @@ export interface Config {
   credentialHeaders: string[]
   response: ResponsePolicy
   online: OnlineSource
+  outage: OutagePolicy | undefined
   throwHttpErrors: boolean
   /** The app's `fetch` option, else the global one, looked up per request so it can be replaced. */
   fetch: (input: Request, init?: RequestInit) => Promise<Response>
@@ -114,7 +123,7 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     namespace = 'default', store = 'auto', retry = {}, ttl = 24 * 60 * 60 * 1000, deadline = 60_000,
     keyHeader = 'Idempotency-Key', keyFormat = 'sf-string', credentialHeaders = [], storeResponse = true,
     responseHeaders = ['content-type', 'location', 'idempotent-replayed'], maxResponseBytes = 65_536,
-    online = browserOnlineSource, throwHttpErrors = true, now = Date.now, random = Math.random,
+    online = browserOnlineSource, outage = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
     prefixUrl = '', fetch, ...kyOptions
   } = options
   if (typeof namespace !== 'string' || namespace === '') throw new OncelyInputError('`namespace` must be a non-empty string.')
@@ -147,6 +156,12 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     credentialHeaders: [...defaultCredentialHeaders, ...credentialHeaders.map(name => name.toLowerCase())],
     response: { storeResponse, responseHeaders, maxResponseBytes: positive(maxResponseBytes, 'maxResponseBytes') },
     online,
+    outage: outage === false ? undefined : {
+      threshold: positive(outage.threshold ?? 5, 'outage.threshold'),
+      probeInterval: positive(outage.probeInterval ?? 1000, 'outage.probeInterval'),
+      drain: positive(outage.drain ?? 2, 'outage.drain'),
+      maxDrain: positive(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
+    },
     throwHttpErrors,
     fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
     now,

@@ -3,6 +3,7 @@ import { classifyStatus, retryAfterMs } from './classify.js'
 import { NetworkError } from './errors.js'
 import { waitForOnline } from './online.js'
 import type { Config } from './options.js'
+import type { OutageGate } from './outage.js'
 
 /** One run of attempts for a key, as the intent layer sees it. */
 export interface Attempts {
@@ -14,6 +15,8 @@ export interface Attempts {
   previous: number
   /** Aborts everything: the caller's signal or the deadline. */
   stop: AbortSignal
+  /** The client's outage gate, if on. */
+  gate: OutageGate | undefined
   /** Per-call ky options (`timeout`, `hooks`…). */
   options: KyOptions
   onAttempt(attempt: number): Promise<void>
@@ -84,6 +87,7 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
             run.onOffline()
             await waitForOnline(config.online, run.stop)
           }
+          await run.gate?.pass(run.stop)
           await run.onAttempt(run.previous + retryCount + 1)
         },
       ],
@@ -96,8 +100,12 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
       request.signal.addEventListener('abort', abort)
       run.stop.addEventListener('abort', abort)
       try {
-        return await config.fetch(request, { ...init, signal: controller.signal })
+        const response = await config.fetch(request, { ...init, signal: controller.signal })
+        run.gate?.report(unavailable.includes(response.status) ? 'unreachable' : 'answer')
+        return response
       } catch (error) {
+        // A network error or ky's timeout says the server may be down; the caller giving up does not.
+        if (!run.stop.aborted) run.gate?.report('unreachable')
         if (controller.signal.aborted) throw error
         throw new NetworkError({ cause: error })
       } finally {
@@ -111,6 +119,9 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
   attempt.catch(() => {})
   return Promise.race([attempt, stopped(run.stop)])
 }
+
+// Answers that mean the server (or its gateway) is not serving: they count toward an outage.
+const unavailable = [502, 503, 504]
 
 function stopped(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {

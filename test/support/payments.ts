@@ -24,9 +24,11 @@ export function paymentServer(base = 'http://api.test') {
   const faults: Fault[] = []
   const requests: Array<{ key: string | null; headers: Headers; at: number }> = []
 
+  let down = false
   const handler = http.post(`${base}/orders`, async ({ request }) => {
     const raw = request.headers.get('idempotency-key')
     requests.push({ key: raw, headers: request.headers, at: Date.now() })
+    if (down) return HttpResponse.error()
     const fault = faults.shift()
     if (fault?.type === 'drop-before') return HttpResponse.error()
     if (fault?.type === 'status') {
@@ -58,6 +60,10 @@ export function paymentServer(base = 'http://api.test') {
     /** Queues faults for the next requests, in order. */
     fail(...next: Fault[]) {
       faults.push(...next)
+    },
+    /** An outage: while down, every connection is dropped before the server acts. */
+    setDown(next: boolean) {
+      down = next
     },
     /** Keys the server saw, quotes stripped, one per request. */
     keys: () => requests.map(r => r.key?.replace(/^"|"$/g, '')),
