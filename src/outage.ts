@@ -16,27 +16,36 @@ export interface OutagePolicy {
 /** What the gate knows. Pure data: `observe` is the whole state machine. */
 export interface OutageState {
   failures: number
+  /** When the server last answered (anything at all). */
+  lastAnswer: number
   /** When the server was marked down; undefined while it is up. */
   downSince: number | undefined
 }
 
+export const initialOutageState: OutageState = { failures: 0, lastAnswer: Number.NEGATIVE_INFINITY, downSince: undefined }
+
 /** An attempt's outcome as the gate sees it: the server answered, or it could not be reached. */
 export type Signal = 'answer' | 'unreachable'
 
-/** The next state, and the window to spread waiting attempts over when the server came back. */
+/**
+ * The next state, and the window to spread waiting attempts over when the server came back.
+ * Down takes both `threshold` failures in a row and no answer for a probe interval: a lossy link
+ * that still answers between its failures is not an outage.
+ */
 export function observe(state: OutageState, signal: Signal, now: number, policy: OutagePolicy): { state: OutageState; release?: number } {
   if (signal === 'answer') {
-    const up = { failures: 0, downSince: undefined }
+    const up = { failures: 0, lastAnswer: now, downSince: undefined }
     return state.downSince === undefined ? { state: up } : { state: up, release: Math.min(policy.maxDrain, policy.drain * (now - state.downSince)) }
   }
   const failures = state.failures + 1
-  const down = state.downSince ?? (failures >= policy.threshold ? now : undefined)
-  return { state: { failures, downSince: down } }
+  const silent = now - state.lastAnswer >= policy.probeInterval
+  const downSince = state.downSince ?? (failures >= policy.threshold && silent ? now : undefined)
+  return { state: { ...state, failures, downSince } }
 }
 
 /** The gate every attempt of one client passes: free while the server is up, paced while it is down. */
 export class OutageGate {
-  #state: OutageState = { failures: 0, downSince: undefined }
+  #state: OutageState = initialOutageState
   #nextProbe = 0
   #waiting = new Set<() => void>()
   #timer: ReturnType<typeof setTimeout> | undefined
