@@ -1,4 +1,5 @@
 // Shared by the Node run and the Chromium page (bundled into it): no Node or DOM imports here.
+import type { IntentStore } from '../src/store/types.js' // a type only: erased in the bundle
 
 /** Latencies of the two sides of an interleaved comparison, ms. */
 export interface Paired {
@@ -47,14 +48,7 @@ export interface StoreCounts {
   writes: number
 }
 
-interface MinimalStore {
-  readonly name: string
-  readonly atomic: boolean
-  get(key: string): Promise<unknown>
-  update(key: string, updater: (current: unknown) => unknown): Promise<unknown>
-  delete(key: string): Promise<void>
-  entries(prefix: string): Promise<Array<[string, unknown]>>
-}
+type MinimalStore = IntentStore
 
 /**
  * Wraps a store to count its reads and writes, and a `fetch` that snapshots the counts when the
