@@ -1,7 +1,7 @@
 import type { Options as KyOptions } from 'ky'
 import { IntentRejectedError, OncelyInputError } from './errors.js'
 import { createEmitter, type Listener } from './events.js'
-import { decodeReported, execute, storeKey, type Call, type Context, type Settled } from './intent.js'
+import { decodeReported, execute, replay, storeKey, type Call, type Context, type Settled } from './intent.js'
 import { Flights } from './lock.js'
 import { checkRenamed, normalizeOptions, type ClientOptions, type Config } from './options.js'
 import { OutageGate } from './outage.js'
@@ -106,10 +106,7 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
       if (!record) throw new OncelyInputError(`No stored intent ${intent} in namespace ${config.namespace}.`)
       if (record.state === 'rejected') throw new IntentRejectedError(record, toResponse(record.response ?? { status: 400, statusText: '', headers: [] }))
       // Resume never places a new order: a confirmed record is replayed even past its ttl.
-      if (record.state === 'confirmed') {
-        emitter.emit({ type: 'replayed', intent, key: record.key, record })
-        return toResponse(record.response ?? { status: 200, statusText: '', headers: [] })
-      }
+      if (record.state === 'confirmed') return finish(replay(ctx, record), false)
       const { request } = record
       // Credentials were not stored: the client's headers and hooks add them again as ky sends.
       const call = await makeCall(config, {

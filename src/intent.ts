@@ -68,15 +68,18 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
     withLock(`oncely:${name}`, async () => {
       const { record, minted } = await resolve(ctx, name, intent, print, stored)
       if (record.fingerprint !== print) throw new IntentConflictError(intent, record.fingerprint, print)
-      if (record.state === 'confirmed') {
-        ctx.emitter.emit({ type: 'replayed', intent, key: record.key, record })
-        return { answer: replayAnswer(record.response ?? { status: 200, statusText: '', headers: [] }), record, outcome: 'replayed' as const }
-      }
+      if (record.state === 'confirmed') return replay(ctx, record)
       if (isExpired(record, config.ttl, config.now())) throw new IntentExpiredError(record)
       // A record minted just now already counts its first attempt (see resolve).
       return deliver(ctx, call, record, minted ? 0 : record.attempts, next => persist(ctx, name, next))
     }),
   )
+}
+
+/** Serves a confirmed intent's stored answer, without a network call. */
+export function replay(ctx: Context, record: IntentRecord): Settled {
+  ctx.emitter.emit({ type: 'replayed', intent: record.intent, key: record.key, record })
+  return { answer: replayAnswer(record.response ?? { status: 200, statusText: '', headers: [] }), record, outcome: 'replayed' }
 }
 
 /** Decodes a stored value, reporting one that is corrupt or from another version (never throws). */
@@ -107,8 +110,8 @@ async function resolve(ctx: Context, name: string, intent: string, print: string
   // Counted now when online, so the common path makes one write before the first byte.
   const candidate = config.online.isOnline() ? transition(fresh, { type: 'attempt', attempts: 1 }, fresh.createdAt) : fresh
   const won = await config.store.update(name, value => {
-    const there = value === undefined ? undefined : decodeRecord(value)
-    return there?.ok && stands(there.record, config) ? value : candidate
+    const there = decodeRecord(value)
+    return there.ok && stands(there.record, config) ? value : candidate
   })
   const winner = decodeRecord(won)
   // A store that returns garbage for what was just written: trust our copy.
@@ -121,8 +124,8 @@ async function resolve(ctx: Context, name: string, intent: string, print: string
 /** Writes a record unless another tab has since given this intent another key. */
 async function persist(ctx: Context, name: string, record: IntentRecord): Promise<void> {
   await ctx.config.store.update(name, value => {
-    const there = value === undefined ? undefined : decodeRecord(value)
-    return there?.ok && there.record.key !== record.key ? value : record
+    const there = decodeRecord(value)
+    return there.ok && there.record.key !== record.key ? value : record
   })
 }
 
