@@ -10,6 +10,7 @@ import type { OutageGate } from './outage.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type Decoded, type IntentRecord } from './record.js'
 import { bodyText, toStored, type PreparedBody } from './request.js'
 import { readAnswer, replayAnswer, type Answer } from './response.js'
+import { joinSignals } from './signal.js'
 import { sendAttempts } from './transport.js'
 
 /** One call as the app made it, URL resolved and body read. */
@@ -180,18 +181,15 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, previous: 
 const describe = (error: unknown): string =>
   isHTTPError(error) ? `HTTP ${error.response.status}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 
-/** The caller's signal and the deadline as one signal, without `AbortSignal.any` (Hermes lacks it). */
+/** The caller's signal and the deadline as one signal. */
 function stopSignal(signal: AbortSignal | undefined, deadline: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(signal?.reason)
-  if (signal?.aborted) onAbort()
-  signal?.addEventListener('abort', onAbort)
-  const timer = setTimeout(() => controller.abort(new DeadlineError(deadline)), deadline)
+  const joined = joinSignals(signal)
+  const timer = setTimeout(() => joined.controller.abort(new DeadlineError(deadline)), deadline)
   return {
-    signal: controller.signal,
+    signal: joined.controller.signal,
     dispose() {
       clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
+      joined.dispose()
     },
   }
 }

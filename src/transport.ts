@@ -2,6 +2,7 @@ import { isHTTPError, isTimeoutError, type Options as KyOptions } from 'ky'
 import { classifyStatus, retryAfterMs } from './classify.js'
 import { NetworkError } from './errors.js'
 import { waitForOnline } from './online.js'
+import { joinSignals } from './signal.js'
 import type { Config } from './options.js'
 import type { OutageGate } from './outage.js'
 
@@ -95,10 +96,7 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
     fetch: async (input, init) => {
       const request = input as Request
       // Either ky's timeout or our stop aborts the request in flight.
-      const controller = new AbortController()
-      const abort = () => controller.abort()
-      request.signal.addEventListener('abort', abort)
-      run.stop.addEventListener('abort', abort)
+      const { controller, dispose } = joinSignals(request.signal, run.stop)
       try {
         const response = await config.fetch(request, { ...init, signal: controller.signal })
         run.gate?.report(unavailable.includes(response.status) ? 'unreachable' : 'answer')
@@ -109,8 +107,7 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
         if (controller.signal.aborted) throw error
         throw new NetworkError({ cause: error })
       } finally {
-        request.signal.removeEventListener('abort', abort)
-        run.stop.removeEventListener('abort', abort)
+        dispose()
       }
     },
   })
