@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { PaymentProvider } from '../../demo/server/idempotency.js'
-import { getJson, order, postJson, postOrder, serve } from './support.js'
+import type { PaymentProvider } from '../../demo/server/shop.js'
+import { getJson, order, postJson, postOrder, serve } from './support/demo.js'
 
 describe('the ledger and the request log', () => {
   it('lists charges in order with total, and filters by key in either header form', async () => {

@@ -6,7 +6,7 @@ import { idempotent, memoryStore, OncelyServerOptionError, type IdempotentOption
 const KEY = '0190b6e4-7a1c-7cc1-9d2e-5f3a2b1c0d9e'
 
 /** A handler that counts its effects and answers each with a new order id. */
-function shop(options: Partial<IdempotentOptions> = {}, behaviour: (call: number, request: Request) => Response | Promise<Response> | undefined = () => undefined) {
+function shop(options: Partial<IdempotentOptions> = {}, behaviour: (call: number, request: Request) => Response | undefined | Promise<Response | undefined> = () => undefined) {
   let effects = 0
   const handler = idempotent(async (request) => {
     const call = ++effects
