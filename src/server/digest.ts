@@ -1,8 +1,9 @@
 /**
- * SHA-256 behind one function, over Web Crypto, so the core runs unchanged in
- * Node ≥ 20, Bun, Deno and workers. `crypto` is looked up per call, so a test
- * or an odd runtime can replace it.
+ * SHA-256 behind one function, in plain JavaScript (sha256.ts), so the core
+ * runs unchanged in Node, Bun, Deno and workers, and a request costs no trip
+ * to a thread pool. Pass your own `Digest` (e.g. Web Crypto's) to replace it.
  */
+import { sha256Bytes } from './sha256.js'
 
 /** Hashes bytes to a short printable digest. */
 export type Digest = (bytes: Uint8Array) => Promise<string>
@@ -16,7 +17,7 @@ const encoder = new TextEncoder()
  * await sha256(new TextEncoder().encode('abc')) // 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0'
  */
 export const sha256: Digest = async (bytes) => {
-  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  const hash = sha256Bytes(bytes)
   let binary = ''
   for (const byte of hash) binary += String.fromCharCode(byte)
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

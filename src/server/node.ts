@@ -6,7 +6,8 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
   method?: string
   url?: string
   headers: Record<string, string | string[] | undefined>
-  socket?: { encrypted?: boolean } | null
+  /** A TLS socket has `encrypted: true`. */
+  socket?: unknown
   /** Set by Express body parsers; used only when they already consumed the stream. */
   body?: unknown
   readableEnded?: boolean
@@ -69,7 +70,7 @@ export async function toRequest(req: NodeRequestLike): Promise<Request> {
     if (value === undefined || name.startsWith(':')) continue // HTTP/2 pseudo-headers are not headers
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
   }
-  const protocol = req.socket?.encrypted ? 'https' : 'http'
+  const protocol = (req.socket as { encrypted?: boolean } | null | undefined)?.encrypted ? 'https' : 'http'
   const url = new URL(req.url ?? '/', `${protocol}://${headers.get('host') ?? 'localhost'}`)
   const hasBody = method !== 'GET' && method !== 'HEAD'
   return new Request(url, { method, headers, ...(hasBody ? { body: (await readBody(req)) as Uint8Array<ArrayBuffer> } : {}) })

@@ -20,7 +20,7 @@ export interface SqlDriver {
 
 /** Options of the SQL stores. */
 export interface SqlStoreOptions {
-  /** Table of keys; default `oncely_idempotency_keys`. Lower-case letters, digits and `_`. */
+  /** Table of keys; default `oncely_keys`. Lower-case letters, digits and `_`. */
   table?: string
   /** Create the table if missing (default true). Turn off when migrations own the schema (see `schemaSql`). */
   createTable?: boolean
@@ -52,9 +52,9 @@ interface Row {
  * store and tests can move time.
  *
  * @example
- * await migrate(schemaSql('oncely_idempotency_keys'))
+ * await migrate(schemaSql('oncely_keys'))
  */
-export function schemaSql(table = 'oncely_idempotency_keys'): string {
+export function schemaSql(table = 'oncely_keys'): string {
   checkTable(table)
   return `CREATE TABLE IF NOT EXISTS ${table} (
   id          text PRIMARY KEY,
@@ -79,7 +79,7 @@ CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at);`
  * const store = await createSqlStore(driver, { table: 'idempotency_keys' })
  */
 export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): Promise<SqlStore> {
-  const table = options.table ?? 'oncely_idempotency_keys'
+  const table = options.table ?? 'oncely_keys'
   checkTable(table)
   if (options.createTable ?? true) await createTable(driver, table)
 
