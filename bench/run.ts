@@ -28,7 +28,7 @@ const mode = quick
       chaos: { intents: 150, arrivalMs: 10_000, outage: { start: 4000, end: 7000 }, tailMs: 12_000, timeout: 2000, slowMs: 2500, resumeMs: 8000, seed: 5 },
       overhead: { iterations: 300, warmup: 30 },
       browser: { options: { iterations: 150, warmup: 20, stores: ['indexeddb'] } as PageOptions, budgetMs: 20_000 },
-      server: { pairs: 200, warmup: 30, blocks: 2, blockMs: 700, concurrency: 8, keys: 2000 },
+      server: { pairs: 200, warmup: 30, blocks: 2, blockMs: 600, concurrency: 8, keys: 2000, slowPairs: 30 },
       out: { json: withVariants ? 'quick-variants.json' : 'quick.json', svg: withVariants ? 'quick-variants.svg' : 'quick.svg' },
     }
   : {
@@ -37,7 +37,7 @@ const mode = quick
       chaos: { intents: 1000, arrivalMs: 30_000, outage: { start: 10_000, end: 20_000 }, tailMs: 35_000, timeout: 2000, slowMs: 2500, resumeMs: 20_000, seed: 5 },
       overhead: { iterations: 2000, warmup: 100 },
       browser: { options: { iterations: 1000, warmup: 50, stores: ['indexeddb', 'memory'] } as PageOptions, budgetMs: 120_000 },
-      server: { pairs: 2000, warmup: 200, blocks: 4, blockMs: 2000, concurrency: 8, keys: 20_000 },
+      server: { pairs: 2000, warmup: 200, blocks: 4, blockMs: 2000, concurrency: 8, keys: 20_000, slowPairs: 300 },
       out: { json: withVariants ? 'variants.json' : 'latest.json', svg: withVariants ? 'variants.svg' : 'chart.svg' },
     }
 const chaosSettings: ChaosSettings = mode.chaos

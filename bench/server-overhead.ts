@@ -19,6 +19,9 @@ export interface StoreFigures {
   bareP99: number
   wrappedP99: number
   replayP50: number
+  /** p50 when the handler also waits `providerMs` (a provider call) before its effect. */
+  slowBareP50: number
+  slowWrappedP50: number
   /** Round trips to the store before the handler ran, on a new key; and answering a replay. */
   tripsBeforeHandler: number
   tripsNewKey: number
@@ -35,7 +38,12 @@ export interface ServerBenchSettings {
   blockMs: number
   concurrency: number
   keys: number
+  /** Pairs for the handler with a simulated provider call. */
+  slowPairs: number
 }
+
+/** The simulated provider call of the "realistic handler" rows, ms. */
+const PROVIDER_MS = 10
 
 const RECEIPT = (key: string) => JSON.stringify({ orderId: 'ord_3f9a1c2b7d4e5f60', key, cartId: 'cart-42', amount: 25, currency: 'EUR', charged: true, at: '2026-01-01T12:00:00.000Z' })
 
@@ -63,6 +71,8 @@ export async function serverOverhead(settings: ServerBenchSettings): Promise<{ s
       f.replayP50.toFixed(3), f.tripsBeforeHandler, f.tripsNewKey, f.tripsReplay,
     ]),
   ))
+  console.log(`\nWith a ${PROVIDER_MS} ms provider call in the handler (${settings.slowPairs} pairs, interleaved):\n`)
+  console.log(table(['store', 'bare p50 ms', 'wrapped p50 ms', 'added p50'], figures.map((f) => [f.store, f.slowBareP50.toFixed(3), f.slowWrappedP50.toFixed(3), pct(f.slowWrappedP50, f.slowBareP50)])))
   console.log('\nThe handler: one INSERT into the app database (memory: a counter; redis: the INSERT goes to Postgres, durable, fsync on). Wrapped on pglite/postgres the INSERT runs in ctx.tx and commits with the key (BEGIN, INSERT, UPDATE key, COMMIT: the trips in "new key (all)" include the INSERT). Loopback HTTP through toNodeHandler for both; client and server share one process, so req/s is what one core does for both sides.')
   const memory = figures.filter((f) => f.bytesPerKey !== undefined)
   if (memory.length > 0) {
@@ -81,12 +91,14 @@ const pct = (wrapped: number, bare: number) => `${wrapped - bare >= 0 ? '+' : ''
 async function measure(bench: BenchStore, settings: ServerBenchSettings): Promise<StoreFigures> {
   let tripsAtHandler = 0
   const transactional = bench.name === 'pglite' || bench.name === 'postgres'
-  const bare = toNodeHandler(async () => {
+  const bare = toNodeHandler(async (request) => {
+    if (request.headers.has('x-provider')) await new Promise((resolve) => setTimeout(resolve, PROVIDER_MS))
     await bench.effect()
     return new Response(RECEIPT('none'), { status: 201, headers: { 'content-type': 'application/json' } })
   })
-  const wrapped = toNodeHandler(idempotent(async (_request, ctx) => {
+  const wrapped = toNodeHandler(idempotent(async (request, ctx) => {
     tripsAtHandler = bench.roundTrips()
+    if (request.headers.has('x-provider')) await new Promise((resolve) => setTimeout(resolve, PROVIDER_MS))
     if (transactional) await bench.effectIn(ctx.tx)
     else await bench.effect()
     return new Response(RECEIPT(ctx.key!), { status: 201, headers: { 'content-type': 'application/json' } })
@@ -97,11 +109,11 @@ async function measure(bench: BenchStore, settings: ServerBenchSettings): Promis
   const port = (server.address() as AddressInfo).port
   const agent = new Agent({ keepAlive: true, maxSockets: settings.concurrency })
   let serial = 0
-  const send = (path: '/bare' | '/wrapped', key = `${bench.name}-${++serial}-${Math.random().toString(36).slice(2, 10)}`): Promise<number> =>
+  const send = (path: '/bare' | '/wrapped', key = `${bench.name}-${++serial}-${Math.random().toString(36).slice(2, 10)}`, provider = false): Promise<number> =>
     new Promise((resolve, reject) => {
       const body = `{"amount":25,"nonce":"${key}"}`
       const started = performance.now()
-      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `"${key}"` } }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': `"${key}"`, ...(provider ? { 'x-provider': '1' } : {}) } }, (res) => {
         res.resume()
         res.on('end', () => (res.statusCode === 201 ? resolve(performance.now() - started) : reject(new Error(`${path} answered ${res.statusCode}`))))
       })
@@ -125,6 +137,13 @@ async function measure(bench: BenchStore, settings: ServerBenchSettings): Promis
         bareMs.push(await send('/bare'))
       }
       replayMs.push(await send('/wrapped', key))
+    }
+    // The same with a provider call in the handler: what the added time is next to real work.
+    const slowBare: number[] = []
+    const slowWrapped: number[] = []
+    for (let i = 0; i < settings.slowPairs; i++) {
+      slowBare.push(await send('/bare', undefined, true))
+      slowWrapped.push(await send('/wrapped', undefined, true))
     }
     // Round trips, counted on one new key and its replay.
     const key = `${bench.name}-trips-${Math.random()}`
@@ -159,6 +178,8 @@ async function measure(bench: BenchStore, settings: ServerBenchSettings): Promis
       bareP99: quantile(bareMs, 0.99),
       wrappedP99: quantile(wrappedMs, 0.99),
       replayP50: quantile(replayMs, 0.5),
+      slowBareP50: quantile(slowBare, 0.5),
+      slowWrappedP50: quantile(slowWrapped, 0.5),
       tripsBeforeHandler: atHandler - t0,
       tripsNewKey: t1 - t0,
       tripsReplay: t2 - t1,
