@@ -143,9 +143,13 @@ function parseUrl(target = '/'): URL | undefined {
   }
 }
 
-/** The page polls ledger, requests, chaos and health every second: those GETs are not worth a line. */
+/**
+ * The page polls ledger, requests, chaos and health every second: those GETs are not worth a line.
+ * Chaos changes get their own line (with the settings) from the chaos switch.
+ */
 export function worthLogging(method: string | undefined, url: string | undefined): boolean {
-  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && (url ?? '').startsWith('/api/')
+  const path = (url ?? '').split('?')[0]!
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && path.startsWith('/api/') && path !== '/api/chaos'
 }
 
 function logLine(req: IncomingMessage, res: ServerResponse, started: number, entry: RequestEntry | void): void {

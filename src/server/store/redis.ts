@@ -1,4 +1,4 @@
-import { ClaimLostError, RedisEvictionPolicyError } from '../errors.js'
+import { ClaimLostError, OncelyServerOptionError, RedisEvictionPolicyError } from '../errors.js'
 import type { Claim, ClaimResult, CompletionTiming, IdempotencyStore, KeyRecord, StoredResponse } from './types.js'
 
 /** An ioredis client (`call`) or a node-redis v4+ client (`sendCommand`); the app owns it. */
@@ -63,7 +63,7 @@ const encoder = new TextEncoder()
  * on the effect's own idempotency. See docs/server.md for durability (AOF).
  *
  * Refuses to start (`RedisEvictionPolicyError`) unless `maxmemory-policy` is
- * `noeviction`.
+ * `noeviction`, and (`OncelyServerOptionError`) on Redis older than 7.0.
  *
  * @example
  * import Redis from 'ioredis'
@@ -73,6 +73,7 @@ export async function redisStore(client: RedisClientLike, options: RedisStoreOpt
   const prefix = options.prefix ?? 'oncely:'
   const command = commander(client)
   await checkEviction(command, options)
+  await checkSetGet(command, prefix)
   const shas = { complete: '', release: '' }
   const load = async () => {
     shas.complete = String(await command(['SCRIPT', 'LOAD', COMPLETE]))
@@ -150,6 +151,15 @@ function commander(client: RedisClientLike): Command {
   if ('call' in client && typeof client.call === 'function') return ([name, ...args]) => client.call(name!, ...args)
   if ('sendCommand' in client && typeof client.sendCommand === 'function') return (args) => client.sendCommand(args)
   throw new TypeError('redisStore: pass an ioredis client (has call) or a node-redis v4+ client (has sendCommand)')
+}
+
+/** The claim needs `SET … NX … GET` (Redis ≥ 7.0): refuse at start rather than on the first payment. */
+async function checkSetGet(command: Command, prefix: string): Promise<void> {
+  try {
+    await command(['SET', `${prefix}__probe__`, '1', 'NX', 'PX', '1000', 'GET'])
+  } catch (error) {
+    throw new OncelyServerOptionError('client', `this Redis refuses SET … NX … GET (Redis ≥ 7.0 is needed): ${(error as Error)?.message}`)
+  }
 }
 
 /** Refuses a Redis that may evict keys: an evicted claim or answer lets a retry act a second time. */
