@@ -128,7 +128,13 @@ const cases: Array<[string, Service, (service: { url: string }) => Record<string
 
 describe.each(cases)(`${PROCESSES} server processes on one %s`, (name, service, env) => {
   it.skipIf(!('url' in service))(`${INTENTS} intents × ${CLIENTS_PER_INTENT} same-key clients through a dropping proxy: one effect per intent`, async () => {
-    const apps = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => spawnApp({ ...env(service as { url: string }), NAME: `p${i}`, PREFIX: `mp-${name}` })))
+    const started = await Promise.allSettled(Array.from({ length: PROCESSES }, (_, i) => spawnApp({ ...env(service as { url: string }), NAME: `p${i}`, PREFIX: `mp-${name}` })))
+    const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+    if (apps.length < PROCESSES) {
+      // Never leave a started process behind.
+      await Promise.all(apps.map((app) => stop(app.child)))
+      throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason
+    }
     const proxy = await startFaultProxy(apps.map((app) => app.url), seeded(name === 'postgres' ? 11 : 12))
     try {
       const figures: ClientFigures = { sent: 0, networkErrors: 0, busy409: 0, fresh: 0, replays: 0 }
