@@ -64,12 +64,26 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       await rm(dir, { recursive: true, force: true })
       throw error
     }
+    // pg_ctl daemonizes PostgreSQL: should the test process end without stop() (a hung hook), stop it on exit.
+    let stopped = false
+    const stopNow = () => {
+      if (stopped) return
+      stopped = true
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+    }
+    process.once('exit', () => {
+      try {
+        stopNow()
+      } catch {
+        // Exiting anyway: nothing left to report to.
+      }
+    })
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
       async stop() {
         try {
-          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+          stopNow()
         } finally {
           await rm(dir, { recursive: true, force: true })
         }
@@ -99,6 +113,7 @@ export async function startRedis(options: { policy?: string } = {}): Promise<Ser
       await rm(dir, { recursive: true, force: true })
       throw new Error('redis-server did not start')
     }
+    process.once('exit', () => child.kill('SIGKILL')) // never outlive the test process
     return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child, dir) }
   }
 }
