@@ -3,7 +3,14 @@
  * checks work across realms, and carries what a caller needs.
  */
 
-/** The claim on a key was taken over (its lease ran out) or is gone: this request must not write a response. */
+/**
+ * The claim on a key was taken over (its lease ran out) or is gone: this
+ * request must not write a response. `idempotent()` turns it into a 409; a
+ * store throws it from `complete`.
+ *
+ * @example
+ * await store.complete(id, token, response, timing).catch((e) => { if (isServerError(e, 'ClaimLostError')) … })
+ */
 export class ClaimLostError extends Error {
   override readonly name = 'ClaimLostError'
   constructor(readonly key: string) {
@@ -11,7 +18,12 @@ export class ClaimLostError extends Error {
   }
 }
 
-/** An option has a value the wrapper or a store cannot use. */
+/**
+ * An option has a value the wrapper or a store cannot use; thrown when the handler is wrapped.
+ *
+ * @example
+ * idempotent(pay, { store, ttl: -1 }) // throws OncelyServerOptionError: "ttl: must be a positive number of milliseconds, got -1"
+ */
 export class OncelyServerOptionError extends Error {
   override readonly name = 'OncelyServerOptionError'
   constructor(
@@ -25,6 +37,9 @@ export class OncelyServerOptionError extends Error {
 /**
  * The Redis server may evict keys under memory pressure (`maxmemory-policy`
  * other than `noeviction`): an evicted claim lets a retry act a second time.
+ *
+ * @example
+ * await redisStore(client) // throws RedisEvictionPolicyError { policy: 'allkeys-lru' } on such a server
  */
 export class RedisEvictionPolicyError extends Error {
   override readonly name = 'RedisEvictionPolicyError'
@@ -42,7 +57,12 @@ export class RedisEvictionPolicyError extends Error {
   }
 }
 
-/** `ctx.tx` was used with a store that has no transactions (Redis, memory). */
+/**
+ * `ctx.tx` was used with a store that has no transactions (Redis, memory).
+ *
+ * @example
+ * idempotent(async (r, ctx) => { await ctx.tx.query('…') }, { store: memoryStore() }) // rejects with it
+ */
 export class TransactionUnsupportedError extends Error {
   override readonly name = 'TransactionUnsupportedError'
   constructor(readonly store: string) {
@@ -50,7 +70,12 @@ export class TransactionUnsupportedError extends Error {
   }
 }
 
-/** The request body could not be turned into a `Request` (Node adapter: a body parser ran first). */
+/**
+ * The request body could not be turned into a `Request` (Node adapter: a body parser ran first).
+ *
+ * @example
+ * app.post('/pay', express.json(), toNodeHandler(pay)) // next(RequestBodyError): mount it before express.json()
+ */
 export class RequestBodyError extends Error {
   override readonly name = 'RequestBodyError'
 }
