@@ -87,6 +87,20 @@ describe.each(sqlStores)('%s: the effect commits with the key', (_name, open, ef
     expect((await effects()) - before).toBe(1)
   })
 
+  it('commits a keyless request’s transaction when the app lets it through unguarded, and rolls back its 5xx', async () => {
+    const store = await open()
+    const handler = idempotent(async (request, ctx) => {
+      await ctx.tx.query('INSERT INTO atomic_effects (k) VALUES ($1)', ['keyless'])
+      return new Response(null, { status: request.headers.has('x-fail') ? 503 : 204 })
+    }, { store, required: false })
+    const before = await effects()
+
+    await handler(new Request('http://shop.test/orders', { method: 'POST', body: '{}' }))
+    await handler(new Request('http://shop.test/orders', { method: 'POST', body: '{}', headers: { 'x-fail': '1' } }))
+
+    expect((await effects()) - before).toBe(1)
+  })
+
   it('purges expired keys', async () => {
     const store = await open()
     const handler = idempotent(async () => new Response('ok', { status: 201 }), { store, ttl: 1_000, lease: 500, now: () => 5_000 })
