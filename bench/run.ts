@@ -28,7 +28,7 @@ const mode = quick
       chaos: { intents: 150, arrivalMs: 10_000, outage: { start: 4000, end: 7000 }, tailMs: 12_000, timeout: 2000, slowMs: 2500, resumeMs: 8000, seed: 5 },
       overhead: { iterations: 300, warmup: 30 },
       browser: { options: { iterations: 150, warmup: 20, stores: ['indexeddb'] } as PageOptions, budgetMs: 20_000 },
-      server: { pairs: 200, warmup: 30, blocks: 2, blockMs: 600, concurrency: 8, keys: 2000, slowPairs: 30 },
+      server: { pairs: 150, warmup: 20, blocks: 2, blockMs: 500, concurrency: 8, keys: 1500, slowPairs: 20 },
       out: { json: withVariants ? 'quick-variants.json' : 'quick.json', svg: withVariants ? 'quick-variants.svg' : 'quick.svg' },
     }
   : {
