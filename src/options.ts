@@ -8,8 +8,10 @@ import { browserOnlineSource, type OnlineSource } from './online.js'
 import type { OutagePolicy } from './outage.js'
 import { defaultCredentialHeaders } from './request.js'
 import type { ResponsePolicy } from './response.js'
-import { candidateStores, degradingStore, type StoreOption } from './store/chain.js'
+import { chooseStore, type StoreOption } from './store/choose.js'
+import { guardStore } from './store/guard.js'
 import type { IntentStore } from './store/types.js'
+import { createClock, type Clock } from './clock.js'
 
 /** How oncely retries one intent. Names follow ky's `retry` options, which run the loop. */
 export interface RetryOptions {
@@ -38,6 +40,12 @@ export interface ClientOptions extends Omit<KyOptions, 'retry' | 'json' | 'body'
   retry?: RetryOptions | number
   /** How long the server keeps keys, ms. Default 24 h. Older pending intents are not resumed silently. */
   ttl?: number
+  /**
+   * How long a decided record is kept (and a confirmed one replayed when its intent is called
+   * again), ms; at least `ttl`. Default 7 days. Swept only once the server's `Date` has vouched
+   * for the device clock, so a clock that jumps ahead cannot delete a charge.
+   */
+  retention?: number
   /** How long one call may take across all attempts before it rejects with `IntentPendingError`, ms. Default 60,000. */
   deadline?: number
   /** Default `'Idempotency-Key'`. */
@@ -86,6 +94,7 @@ export interface Config {
     jitter: () => (delay: number) => number
   }
   ttl: number
+  retention: number
   deadline: number
   keyHeader: string
   keyFormat: KeyFormat
@@ -97,8 +106,16 @@ export interface Config {
   /** The app's `fetch` option, else the global one, looked up per request so it can be replaced. */
   fetch: (input: Request, init?: RequestInit) => Promise<Response>
   now: () => number
+  /** `now`, checked against the server's `Date`: what ages are judged by. */
+  clock: Clock
   random: () => number
 }
+
+// Every option name ky and fetch take per request (vendor ones too: Next.js `next`, undici `dispatcher`).
+const requestKeys = 'headers timeout hooks fetch context searchParams parseJson stringifyJson onDownloadProgress onUploadProgress mode credentials cache redirect referrer referrerPolicy integrity keepalive window duplex priority dispatcher next'
+const clientKeys = `${requestKeys} prefixUrl namespace store retry ttl retention deadline keyHeader keyFormat credentialHeaders storeResponse responseHeaders maxResponseBytes online outage throwHttpErrors now random`
+export const callKeys = `${requestKeys} intent json body signal deadline throwHttpErrors`
+export const fetchKeys = `${requestKeys} intent deadline method body signal`
 
 const renamed: Record<string, string> = {
   idempotencyKey: 'oncely mints and keeps the key itself; name the action with `intent` instead.',
@@ -106,65 +123,121 @@ const renamed: Record<string, string> = {
   storage: 'use `store`.',
 }
 
-export function checkRenamed(options: object, where: string): void {
+/** Refuses options oncely does not know, naming the closest known one: a typo must not run silently. */
+export function checkOptions(options: object, known: string, where: string): undefined {
+  const names = known.split(' ')
   for (const name of Object.keys(options)) {
-    if (name in renamed) throw new OncelyInputError(`\`${name}\` is not an option of ${where}: ${renamed[name]}`)
+    if (names.includes(name)) continue
+    const near = names.find(candidate => distance(name.toLowerCase(), candidate.toLowerCase()) <= 2)
+    throw new OncelyInputError(`\`${name}\` is not an option of ${where}: ${renamed[name] ?? (near ? `did you mean \`${near}\`?` : `the options are ${names.join(', ')}.`)}`)
   }
 }
 
-const positive = (value: number, name: string): number => {
-  if (!Number.isFinite(value) || value < 0) throw new OncelyInputError(`\`${name}\` must be a finite number >= 0, got ${value}.`)
+// Levenshtein distance, for "did you mean".
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + Number(a[i - 1] !== b[j - 1]))
+    row = next
+  }
+  return row[b.length]!
+}
+
+/** The longest delay a timer can take (2^31 - 1 ms); a longer one fires at once. */
+const maxTimer = 2 ** 31 - 1
+
+/** `value` as a number within [min, max], or a typed error naming the option. */
+export function inRange(value: unknown, name: string, max = maxTimer, min = 0): number {
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new OncelyInputError(`\`${name}\` must be a number from ${min} to ${max}, got ${String(value)}.`)
+  }
+  return value
+}
+
+/** A per-attempt `timeout`: ms or `false` (ky's). */
+export const checkTimeout = (timeout: unknown): void => {
+  if (timeout !== undefined && timeout !== false) inRange(timeout, 'timeout', maxTimer, 1)
+}
+
+/** Text that must survive `encodeURIComponent` (store keys, lock names): no lone surrogates. */
+export function checkText(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '' || value.length > 512) throw new OncelyInputError(`\`${name}\` must be a non-empty string of at most 512 characters, got ${JSON.stringify(value)}.`)
+  try {
+    encodeURIComponent(value)
+  } catch {
+    throw new OncelyInputError(`\`${name}\` contains a lone surrogate and cannot be stored.`)
+  }
   return value
 }
 
 export function normalizeOptions(options: ClientOptions, emitter: Emitter): Config {
-  checkRenamed(options, 'createClient')
+  checkOptions(options, clientKeys, 'createClient')
   const {
-    namespace = 'default', store = 'auto', retry = {}, ttl = 24 * 60 * 60 * 1000, deadline = 60_000,
+    namespace = 'default', store = 'auto', retry = {}, ttl = 24 * 60 * 60 * 1000, retention = 7 * 24 * 60 * 60 * 1000, deadline = 60_000,
     keyHeader = 'Idempotency-Key', keyFormat = 'sf-string', credentialHeaders = [], storeResponse = true,
     responseHeaders = ['content-type', 'location', 'idempotent-replayed'], maxResponseBytes = 65_536,
     online = browserOnlineSource, outage = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
     prefixUrl = '', fetch, ...kyOptions
   } = options
-  if (typeof namespace !== 'string' || namespace === '') throw new OncelyInputError('`namespace` must be a non-empty string.')
+  checkText(namespace, 'namespace')
   if (keyFormat !== 'sf-string' && keyFormat !== 'bare') throw new OncelyInputError('`keyFormat` must be "sf-string" or "bare".')
+  if (typeof keyHeader !== 'string' || !/^[!#$%&'*+.^_`|~\w-]+$/.test(keyHeader)) throw new OncelyInputError(`\`keyHeader\` must be an HTTP header name, got ${JSON.stringify(keyHeader)}.`)
+  if (liveHeaders(kyOptions.headers).has(keyHeader)) throw new OncelyInputError(keyHeaderSet(keyHeader))
+  checkTimeout(kyOptions.timeout)
   const r: RetryOptions = typeof retry === 'number' ? { limit: retry } : retry
-  const base = typeof r.delay === 'number' ? positive(r.delay, 'retry.delay') : 250
+  checkOptions(r, 'limit delay backoffLimit maxRetryAfter jitter statusCodes retryOnTimeout', '`retry`')
+  const base = typeof r.delay === 'function' ? 250 : inRange(r.delay ?? 250, 'retry.delay')
   const strategy = r.jitter ?? 'full'
   if (typeof strategy === 'string' && !['full', 'equal', 'decorrelated', 'none'].includes(strategy)) {
     throw new OncelyInputError(`\`retry.jitter\` must be "full", "equal", "decorrelated", "none" or a function, got ${strategy}.`)
   }
+  const clock = createClock(now)
+  const chosen = chooseStore(store, (from, to) =>
+    // Told after createClient returns, so the app's subscribe() right after it hears it.
+    queueMicrotask(() => emitter.emit({ type: 'storage-degraded', from, to, reason: `no ${from} in this runtime` })))
   return {
     ky: ky.create({ timeout: 10_000, ...kyOptions }),
     prefixUrl: String(prefixUrl),
     namespace,
-    store: degradingStore(candidateStores(store), (from, to, error) =>
-      emitter.emit({ type: 'storage-degraded', from, to, reason: 'store-failed', error })),
+    store: guardStore(chosen),
     retry: {
-      limit: positive(r.limit ?? 8, 'retry.limit'),
+      limit: inRange(r.limit ?? 8, 'retry.limit', Infinity),
       delay: typeof r.delay === 'function' ? r.delay : exponentialDelay(base),
-      backoffLimit: positive(r.backoffLimit ?? 10_000, 'retry.backoffLimit'),
-      maxRetryAfter: positive(r.maxRetryAfter ?? 20_000, 'retry.maxRetryAfter'),
+      backoffLimit: inRange(r.backoffLimit ?? 10_000, 'retry.backoffLimit', Infinity),
+      maxRetryAfter: inRange(r.maxRetryAfter ?? 20_000, 'retry.maxRetryAfter', Infinity),
       statusCodes: r.statusCodes ?? [...defaultRetryStatuses],
       retryOnTimeout: r.retryOnTimeout ?? true,
       jitter: typeof strategy === 'function' ? () => strategy : () => createJitter(strategy, base, random),
     },
-    ttl: positive(ttl, 'ttl'),
-    deadline: positive(deadline, 'deadline'),
+    ttl: inRange(ttl, 'ttl', Infinity, 1),
+    retention: inRange(retention, 'retention', Infinity, ttl),
+    deadline: inRange(deadline, 'deadline', maxTimer, 1),
     keyHeader,
     keyFormat,
     credentialHeaders: [...defaultCredentialHeaders, ...credentialHeaders.map(name => name.toLowerCase())],
-    response: { storeResponse, responseHeaders, maxResponseBytes: positive(maxResponseBytes, 'maxResponseBytes') },
+    response: { storeResponse, responseHeaders, maxResponseBytes: inRange(maxResponseBytes, 'maxResponseBytes', Infinity) },
     online,
-    outage: outage === false ? undefined : {
-      threshold: positive(outage.threshold ?? 5, 'outage.threshold'),
-      probeInterval: positive(outage.probeInterval ?? 1000, 'outage.probeInterval'),
-      drain: positive(outage.drain ?? 2, 'outage.drain'),
-      maxDrain: positive(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
+    outage: outage === false ? undefined : checkOptions(outage, 'threshold probeInterval drain maxDrain', '`outage`') ?? {
+      threshold: inRange(outage.threshold ?? 5, 'outage.threshold', Infinity),
+      probeInterval: inRange(outage.probeInterval ?? 1000, 'outage.probeInterval'),
+      drain: inRange(outage.drain ?? 2, 'outage.drain', Infinity),
+      maxDrain: inRange(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
     },
     throwHttpErrors,
     fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
     now,
+    clock,
     random,
   }
+}
+
+export const keyHeaderSet = (name: string): string =>
+  `Do not set ${name} yourself: oncely mints one key per intent and keeps it across retries and reloads. Pass \`intent\` instead.`
+
+/** ky's headers option as `Headers`: a record may hold `undefined` (meaning: unset), which `Headers` refuses. */
+export function liveHeaders(init: KyOptions['headers']): Headers {
+  return new Headers(init && !(init instanceof Headers) && !Array.isArray(init)
+    ? Object.entries(init).filter((entry): entry is [string, string] => entry[1] !== undefined)
+    : init)
 }

@@ -13,8 +13,8 @@ export function network() {
   afterAll(() => server.close())
   return {
     /** A fresh payment API for this test. */
-    payments() {
-      const pay = paymentServer()
+    payments(options?: Parameters<typeof paymentServer>[1]) {
+      const pay = paymentServer(undefined, options)
       server.use(pay.handler)
       return pay
     },
@@ -60,13 +60,14 @@ export function switchableOnline(initially = true): OnlineSource & { set(online:
 export const cart = { cartId: 'c42', items: [{ sku: 'laptop', qty: 1, price: 55000 }], amount: 60000 }
 
 /**
- * Lets real I/O (fake-indexeddb, msw) run until `condition` holds, without moving fake clocks:
- * `vi.waitFor` would advance them and blur the delays a test measures.
+ * Lets real I/O (fake-indexeddb, msw, the store's retry pauses) run until `condition` holds,
+ * without moving fake clocks: `vi.waitFor` would advance them and blur the delays a test measures.
  */
-export async function until(condition: () => boolean, turns = 2000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
+export async function until(condition: () => boolean, budgetMs = 5000): Promise<void> {
+  const started = performance.now()
+  while (performance.now() - started < budgetMs) {
     if (condition()) return
     await new Promise(resolve => setImmediate(resolve))
   }
-  throw new Error(`until: condition still false after ${turns} event-loop turns`)
+  throw new Error(`until: condition still false after ${budgetMs} ms`)
 }
