@@ -154,9 +154,17 @@ async function save(ctx: Context, name: string, record: IntentRecord, action: Ac
   let next: IntentRecord | undefined
   await config.store.update(name, value => {
     const there = decodeRecord(value, config.namespace, record.intent!)
-    return there.ok && there.record.key === record.key ? (next = transition(there.record, action, config.clock.now())) : value
+    next = there.ok && there.record.key === record.key ? transition(there.record, action, config.clock.now()) : undefined
+    return next && next !== (there.ok && there.record) ? next : value
   })
   return next
+}
+
+/** Another tab decided the intent, or it was cleared, while this call waited to send again. */
+class Superseded extends Error {
+  constructor(readonly record: IntentRecord | undefined) {
+    super('The intent was decided or cleared elsewhere before this attempt left.')
+  }
 }
 
 /** Sends the record's key until a definitive answer, then records it; else leaves it pending. */
@@ -166,8 +174,10 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
   let record = start
   let counted = precounted
   const apply = async (action: Action) => {
-    record = transition(record, action, config.clock.now())
-    if (name !== undefined) record = (await save(ctx, name, record, action)) ?? record
+    const local = transition(record, action, config.clock.now())
+    const stored = name === undefined ? local : await save(ctx, name, record, action)
+    record = stored ?? local
+    return stored
   }
   // A decision the store failed to keep still stands for this call; the record stays pending on
   // disk, so the next call resends the same key and the server replays its answer.
@@ -186,8 +196,12 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
       gate: ctx.gate,
       options: call.options,
       onAttempt: async declined => {
-        // Unwritten, the attempt does not leave: a count the disk never saw could free a used key.
-        if (!counted) await apply({ type: 'attempt', declined })
+        if (!counted) {
+          // Unwritten, the attempt does not leave: a count the disk never saw could free a used
+          // key. Nor does it leave under a key another tab has decided (or freed) meanwhile.
+          const stored = await apply({ type: 'attempt', declined })
+          if (stored?.state !== 'pending') throw new Superseded(stored)
+        }
         counted = false
         emitter.emit({ type: 'attempt', intent, key, attempt: record.attempts })
       },
@@ -200,6 +214,7 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
     emitter.emit({ type: 'confirmed', intent, key, record })
     return { answer, record, outcome: 'confirmed' }
   } catch (error) {
+    if (error instanceof Superseded) return superseded(ctx, error.record, start)
     if (isHTTPError(error) && classify(error.response.status, error.response.headers, config.retry.statusCodes) === 'refused') {
       const answer = await readAnswer(error.response, config.response)
       await decide({ type: 'refuse', response: answer.stored, certain: isReplayedHeader(error.response.headers) })
@@ -219,6 +234,16 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
   } finally {
     stop.dispose()
   }
+}
+
+/** Ends a call whose intent was settled elsewhere: the decision there is this call's answer. */
+function superseded(ctx: Context, record: IntentRecord | undefined, start: IntentRecord): Settled {
+  if (record?.state === 'confirmed') return replay(ctx, record)
+  if (record?.state === 'rejected') {
+    ctx.emitter.emit({ type: 'rejected', intent: record.intent, key: record.key, record, status: record.response!.status })
+    return { answer: replayAnswer(record.response!), record, outcome: 'rejected' }
+  }
+  throw new IntentPendingError(start, { cause: new StorageError('The intent\'s record was cleared or replaced while this call was under way: nothing more was sent.') })
 }
 
 /** Tells listeners about a store failure (and passes any error through, for `throw`). */

@@ -103,6 +103,7 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
     fetch: async (input, init) => {
       const request = input as Request
       request.headers.set(config.keyHeader, run.wire)
+      declined = false
       // Either ky's timeout or our stop aborts the request in flight.
       const { controller, dispose } = joinSignals(request.signal, run.stop)
       let response: Response

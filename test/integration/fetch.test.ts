@@ -35,7 +35,11 @@ describe('api.fetch, fetch-compatible', () => {
   it('keeps what the Request says about redirects and credentials', async () => {
     net.payments()
     const seen: RequestInit[] = []
-    const { api } = client({ fetch: async (request: Request, init?: RequestInit) => (seen.push({ redirect: request.redirect, credentials: request.credentials, ...init }), globalThis.fetch(request, init)) })
+    const { api } = client({ fetch: async (input, init) => {
+      const request = input as Request
+      seen.push({ redirect: request.redirect, credentials: request.credentials, ...init })
+      return globalThis.fetch(request, init)
+    } })
 
     await api.fetch(new Request('http://api.test/orders', { method: 'POST', body: '{}', redirect: 'manual', credentials: 'omit' }), { intent: 'x' })
 

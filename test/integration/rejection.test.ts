@@ -120,8 +120,8 @@ describe('a refusal is a refusal, however its body arrives', () => {
   it('a 2xx whose body breaks mid-read is retried with the same key, and the replay confirms it', async () => {
     const pay = net.payments()
     let first = true
-    const fetch = async (request: Request) => {
-      const response = await globalThis.fetch(request)
+    const fetch = async (input: Parameters<typeof globalThis.fetch>[0]) => {
+      const response = await globalThis.fetch(input)
       if (!first) return response
       first = false
       return new Response(new ReadableStream({ start: c => c.error(new TypeError('terminated')) }), response)

@@ -1,12 +1,13 @@
-import { http, HttpResponse } from 'msw'
+import { delay, http, HttpResponse } from 'msw'
 
 /** What the fake payment server does with the next request, in order; then it behaves. */
 export type Fault =
   | { type: 'pass' } // behaves: lets a later fault hit a later request
   | { type: 'drop-before' } // the connection dies before the server acts
   | { type: 'drop-after-commit' } // the server charges, then the response is lost
-  | { type: 'status'; status: number; retryAfter?: string } // answers without acting
+  | { type: 'status'; status: number; retryAfter?: string; replayed?: boolean } // answers without acting
   | { type: 'hold'; release: Promise<void> } // acts only once `release` resolves
+  | { type: 'slow'; ms: number } // acts at once, answers `ms` later (past a client's timeout)
 
 export interface Charge {
   key: string
@@ -38,6 +39,7 @@ export function paymentServer(base = 'http://api.test', options: { rawKeys?: boo
     if (fault?.type === 'drop-before') return HttpResponse.error()
     if (fault?.type === 'status') {
       const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
+      if (fault.replayed) headers['idempotent-replayed'] = 'true'
       return answer({ title: `status ${fault.status}` }, fault.status, headers)
     }
     if (!raw) return answer({ title: 'Idempotency-Key is required' }, 400)
@@ -56,6 +58,7 @@ export function paymentServer(base = 'http://api.test', options: { rawKeys?: boo
     charges.push({ key, body })
     entry.response = { status: 201, body: { orderId: `ord_${charges.length}`, key } }
     if (fault?.type === 'drop-after-commit') return HttpResponse.error()
+    if (fault?.type === 'slow') await delay(fault.ms)
     return answer(entry.response.body, 201)
   })
 
