@@ -1,7 +1,8 @@
 import type { Options as KyOptions } from 'ky'
 import { IntentRejectedError, OncelyInputError } from './errors.js'
 import { createEmitter, type Listener } from './events.js'
-import { execute, readRecord, replay, storeKey, type Call, type Context, type Settled } from './intent.js'
+import { Busy, execute, readRecord, replay, storeKey, type Call, type Context, type Settled } from './intent.js'
+import { createResumer } from './resumer.js'
 import { Flights } from './lock.js'
 import { callKeys, checkOptions, checkText, checkTimeout, fetchKeys, inRange, keyHeaderSet, liveHeaders, normalizeOptions, type ClientOptions, type Config } from './options.js'
 import { OutageGate } from './outage.js'
@@ -37,6 +38,11 @@ export interface Intents {
   forget(intent: string): Promise<void>
   /** Drops every record of this namespace (e.g. on sign-out). */
   clear(): Promise<void>
+  /**
+   * Tries every pending intent of this namespace once, now, each with its key, and resolves with
+   * those still pending. For a service worker's `sync` event, or a "retry now" button.
+   */
+  drain(): Promise<IntentRecord[]>
 }
 
 type Method = (url: string | URL, options?: RequestOptions) => Promise<Response>
@@ -52,6 +58,12 @@ export interface OncelyClient {
   intents: Intents
   /** Listens to every intent's events; returns the unsubscribe function. */
   subscribe(listener: Listener): () => void
+  /**
+   * Stops the client's background work (its scheduled tries, device and tab listeners), as a
+   * closed page would; calls still work. For tests, and for an app that replaces its client
+   * (say, on sign-out). Records stay: the next client picks them up.
+   */
+  close(): void
 }
 
 /**
@@ -72,6 +84,20 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
     if (settled.outcome === 'rejected' && throwOnReject) throw new IntentRejectedError(settled.record, response)
     return response
   }
+
+  /** A stored pending intent as a call again. Credentials were not stored: the client's headers and hooks add them as ky sends. */
+  const stored = ({ intent, request }: IntentRecord, { signal, deadline = config.deadline }: { signal?: AbortSignal; deadline?: number }, background?: boolean) =>
+    makeCall(config, {
+      intent,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: { send: storedBodyToSend(request.body), stored: request.body, contentType: undefined },
+      signal,
+      deadline,
+      options: {},
+      background,
+    })
 
   const method = (name: string): Method => async (url, callOptions = {}) => {
     checkOptions(callOptions, callKeys, `api.${name.toLowerCase()}()`)
@@ -105,25 +131,24 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
       if (record.state === 'rejected') throw new IntentRejectedError(record, toResponse(record.response ?? { status: 400, statusText: '', headers: [] }))
       // Resume never places a new order: a confirmed record is replayed, whatever its age.
       if (record.state === 'confirmed') return finish(replay(ctx, record), false)
-      const { request } = record
-      // Credentials were not stored: the client's headers and hooks add them again as ky sends.
-      const call = await makeCall(config, {
-        intent,
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: { send: storedBodyToSend(request.body), stored: request.body, contentType: undefined },
-        signal: resumeOptions.signal,
-        deadline: resumeOptions.deadline ?? config.deadline,
-        options: {},
-      })
-      return finish(await execute(ctx, call), config.throwHttpErrors)
+      return finish(await execute(ctx, await stored(record, resumeOptions)), config.throwHttpErrors)
     },
+    drain: () => (resumer ? resumer.drain() : Promise.reject(new OncelyInputError('drain() needs the background resumer: this client has `background: false`.'))),
     forget: async intent => config.store.delete(storeKey(config.namespace, checkText(intent, 'intent'))),
     async clear() {
       for (const [name] of await list()) await config.store.delete(name)
     },
   }
+
+  const resumer = config.background && createResumer(ctx, config.background, () => intents.pending(), intents.get, async (record, signal) => {
+    try {
+      await execute(ctx, await stored(record, { signal }, true))
+      return 'done'
+    } catch (error) {
+      return error instanceof Busy ? 'busy' : error
+    }
+  })
+  resumer?.start()
 
   return {
     post: method('POST'),
@@ -151,20 +176,21 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
     },
     intents,
     subscribe: listener => emitter.subscribe(listener),
+    close: () => resumer?.stop(),
   }
 }
 
 const requestInit = ({ redirect, credentials, mode, cache, referrer, referrerPolicy, integrity, keepalive }: Request): RequestInit =>
   ({ redirect, credentials, mode, cache, referrer, referrerPolicy, integrity, keepalive })
 
-async function makeCall(config: Config, parts: Omit<Call, 'headers'> & { headers: KyOptions['headers'] }): Promise<Call> {
+async function makeCall(config: Config, parts: Omit<Call, 'headers' | 'background'> & { headers: KyOptions['headers']; background?: boolean | undefined }): Promise<Call> {
   if (parts.intent !== undefined) checkText(parts.intent, 'intent')
   inRange(parts.deadline, 'deadline', 2 ** 31 - 1, 1)
   checkTimeout(parts.options.timeout)
   const headers = liveHeaders(parts.headers)
   if (headers.has(config.keyHeader)) throw new OncelyInputError(keyHeaderSet(config.keyHeader))
   if (parts.body.contentType && !headers.has('content-type')) headers.set('content-type', parts.body.contentType)
-  return { ...parts, headers }
+  return { ...parts, headers, background: parts.background === true }
 }
 
 // ky's prefixUrl rules, applied here because the stored request needs the absolute URL; and what

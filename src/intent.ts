@@ -4,7 +4,7 @@ import { DeadlineError, IntentConflictError, IntentExpiredError, IntentPendingEr
 import type { Emitter } from './events.js'
 import { fingerprint } from './fingerprint.js'
 import { formatKey, mintKey } from './key.js'
-import { Flights, withLock } from './lock.js'
+import { busy, Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
 import type { OutageGate } from './outage.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type IntentRecord } from './record.js'
@@ -24,7 +24,15 @@ export interface Call {
   signal: AbortSignal | undefined
   deadline: number
   options: KyOptions
+  /**
+   * A try the client makes on its own: one attempt, and only if no call in this tab or another
+   * is driving the intent (else it throws `Busy`).
+   */
+  background?: boolean
 }
+
+/** Another call (in this tab, or another tab holding the intent's Web Lock) is driving the intent. */
+export class Busy extends Error {}
 
 /** How a call ended with a definitive answer. */
 export interface Settled {
@@ -63,11 +71,12 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   const name = storeKey(config.namespace, intent)
   const flight = ctx.flights.get(name)
   if (flight) {
+    if (call.background) throw new Busy()
     if (flight.fingerprint !== print) throw new IntentConflictError(intent, flight.fingerprint, print)
     return flight.promise
   }
-  return ctx.flights.start(name, print, () =>
-    withLock(`oncely:${name}`, async () => {
+  return ctx.flights.start(name, print, async () => {
+    const settled = await withLock(`oncely:${name}`, async () => {
       const { record, minted, precounted } = await resolve(ctx, name, intent, print, stored).catch(error => {
         throw degraded(ctx, intent, error)
       })
@@ -76,8 +85,10 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
       if (record.state === 'confirmed') return replay(ctx, record)
       if (isExpired(record, config.ttl, config.clock.now())) throw new IntentExpiredError(record)
       return deliver(ctx, minted ? call : asFirstSent(call, record.request), record, precounted, name)
-    }),
-  )
+    }, call.background ? undefined : () => ctx.emitter.emit({ type: 'waiting', intent }))
+    if (settled === busy) throw new Busy()
+    return settled
+  })
 }
 
 /** Serves a confirmed intent's stored answer, without a network call. */
@@ -195,6 +206,7 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
       stop: stop.signal,
       gate: ctx.gate,
       options: call.options,
+      limit: call.background ? 0 : config.retry.limit,
       onAttempt: async declined => {
         if (!counted) {
           // Unwritten, the attempt does not leave: a count the disk never saw could free a used

@@ -12,6 +12,10 @@ import { chooseStore, type StoreOption } from './store/choose.js'
 import { guardStore } from './store/guard.js'
 import type { IntentStore } from './store/types.js'
 import { createClock, type Clock } from './clock.js'
+import type { BackgroundPolicy } from './resumer.js'
+import { defaultSchedule } from './schedule.js'
+
+const defaultBackground: BackgroundPolicy = { ...defaultSchedule, wake: 1000 }
 
 /** How oncely retries one intent. Names follow ky's `retry` options, which run the loop. */
 export interface RetryOptions {
@@ -69,6 +73,14 @@ export interface ClientOptions extends Omit<KyOptions, 'retry' | 'json' | 'body'
    * spread over `drain` (2) × the downtime, at most `maxDrain` (30 s). `false` turns it off.
    */
   outage?: false | Partial<OutagePolicy>
+  /**
+   * Finishing pending intents on its own. After a call gives up (retries, deadline, offline), the
+   * client keeps trying its intent with the same key on a long-horizon schedule, and at once when
+   * the device comes back online, the page becomes visible or the server answers again; a new
+   * client picks up its namespace's pending intents. `false` turns it off (`intents.resume()`
+   * still works); an object tunes the schedule.
+   */
+  background?: false | Partial<BackgroundPolicy>
   /** Whether `post`/`put`/… throw `IntentRejectedError` on a refusal (4xx). Default true; `fetch` never throws on one. */
   throwHttpErrors?: boolean
   /** Clock, injectable for tests. Default `Date.now`. */
@@ -102,6 +114,7 @@ export interface Config {
   response: ResponsePolicy
   online: OnlineSource
   outage: OutagePolicy | undefined
+  background: BackgroundPolicy | undefined
   throwHttpErrors: boolean
   /** The app's `fetch` option, else the global one, looked up per request so it can be replaced. */
   fetch: (input: Request, init?: RequestInit) => Promise<Response>
@@ -113,7 +126,7 @@ export interface Config {
 
 // Every option name ky and fetch take per request (vendor ones too: Next.js `next`, undici `dispatcher`).
 const requestKeys = 'headers timeout hooks fetch context searchParams parseJson stringifyJson onDownloadProgress onUploadProgress mode credentials cache redirect referrer referrerPolicy integrity keepalive window duplex priority dispatcher next'
-const clientKeys = `${requestKeys} prefixUrl namespace store retry ttl retention deadline keyHeader keyFormat credentialHeaders storeResponse responseHeaders maxResponseBytes online outage throwHttpErrors now random`
+const clientKeys = `${requestKeys} prefixUrl namespace store retry ttl retention deadline keyHeader keyFormat credentialHeaders storeResponse responseHeaders maxResponseBytes online outage background throwHttpErrors now random`
 export const callKeys = `${requestKeys} intent json body signal deadline throwHttpErrors`
 export const fetchKeys = `${requestKeys} intent deadline method body signal`
 
@@ -177,7 +190,7 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     namespace = 'default', store = 'auto', retry = {}, ttl = 24 * 60 * 60 * 1000, retention = 7 * 24 * 60 * 60 * 1000, deadline = 60_000,
     keyHeader = 'Idempotency-Key', keyFormat = 'sf-string', credentialHeaders = [], storeResponse = true,
     responseHeaders = ['content-type', 'location', 'idempotent-replayed'], maxResponseBytes = 65_536,
-    online = browserOnlineSource, outage = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
+    online = browserOnlineSource, outage = {}, background = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
     prefixUrl = '', fetch, ...kyOptions
   } = options
   checkText(namespace, 'namespace')
@@ -224,6 +237,7 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
       drain: inRange(outage.drain ?? 2, 'outage.drain', Infinity),
       maxDrain: inRange(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
     },
+    background: background === false ? undefined : checkOptions(background, Object.keys(defaultBackground).join(' '), '`background`') ?? { ...defaultBackground, ...background },
     throwHttpErrors,
     fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
     now,

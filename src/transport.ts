@@ -21,6 +21,8 @@ export interface Attempts {
   gate: OutageGate | undefined
   /** Per-call ky options (`timeout`, `hooks`…). */
   options: KyOptions
+  /** Retries after the first attempt. */
+  limit: number
   /** Called before each attempt leaves; `declined` says the previous one was answered with a 4xx. */
   onAttempt(declined: boolean): Promise<void>
   onRetry(delay: number, reason: string): void
@@ -57,7 +59,7 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
     prefixUrl: '',
     throwHttpErrors: true,
     retry: {
-      limit: retry.limit,
+      limit: run.limit,
       methods: [run.method.toLowerCase()],
       // 409 is "in progress" whatever the app listed: a refusal there would free a key in use.
       statusCodes: [...retry.statusCodes, 409],

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createClient, indexedDbStore, isReplayed, memoryStore, type IntentStore } from '../../src/index.js'
-import { cart, client, freshDb, network, until } from '../support/harness.js'
+import { cart, client, closeAfterTest, freshDb, network, until } from '../support/harness.js'
 import { gate } from '../support/payments.js'
 import { faultyStore, silentUpdateStore } from '../support/stores.js'
 
@@ -145,8 +145,8 @@ describe('4. a custom store whose update() resolves to nothing', () => {
   it('two clients sharing it agree on one key', async () => {
     const pay = net.payments()
     const store = silentUpdateStore()
-    const a = createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none' } })
-    const b = createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none' } })
+    const a = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none' } }))
+    const b = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none' } }))
 
     await Promise.all([a.post('orders', order), b.post('orders', order)])
 

@@ -97,7 +97,8 @@ describe('a pending intent survives a reload', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const pay = net.payments()
     pay.fail(...Array.from({ length: 50 }, () => ({ type: 'drop-before' as const })))
-    const { api, events } = client({ deadline: 1000, retry: { delay: 300, limit: 100 } })
+    // The call alone: the background tries that follow it have their own tests (background.test.ts).
+    const { api, events } = client({ deadline: 1000, retry: { delay: 300, limit: 100 }, background: false })
 
     const call = api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(e => e)
     // Backoff 300, 600, 1200 ms: attempts at 0, 300 and 900; the deadline at 1000 ends the third wait.

@@ -2,7 +2,7 @@
  * Randomized fault schedules (fast-check, seeded): dropped requests before and after the commit,
  * slow answers past the timeout, 4xx/5xx/409/429 with Retry-After, replayed 5xx, storage get and
  * update failures (once and lasting), reloads (a new client on the same IndexedDB), two clients
- * without Web Locks, and wall-clock jumps. The invariant is on the server's ledger: at most one
+ * without Web Locks, wall-clock jumps, and time passing while the clients' background tries run. The invariant is on the server's ledger: at most one
  * charge per intent, and each intent ends confirmed (its one charge under its key), rejected with
  * certainty (no charge), or pending with its key on disk (any charge under that key).
  *
@@ -14,7 +14,7 @@ import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createClient, indexedDbStore, type OncelyClient } from '../../src/index.js'
 import { decodeRecord } from '../../src/record.js'
-import { freshDb, network } from '../support/harness.js'
+import { drive, freshDb, network } from '../support/harness.js'
 import type { Fault } from '../support/payments.js'
 import { faultyStore } from '../support/stores.js'
 
@@ -48,6 +48,7 @@ type Step =
   | { kind: 'clock'; client: number; jump: number }
   | { kind: 'store'; op: 'get' | 'update'; lasting: boolean }
   | { kind: 'heal' }
+  | { kind: 'wait'; ms: number }
 
 const client = fc.nat(1)
 const intent = fc.nat(intents.length - 1)
@@ -58,19 +59,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clock' as const), client, jump: fc.constantFrom(25 * hour, -25 * hour, 8 * 24 * hour) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('store' as const), op: fc.constantFrom('get' as const, 'update' as const), lasting: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'heal' as const }) },
+  // Time passes with the pages open: the clients' background tries run.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(2000, 60_000, 600_000) }) },
 )
 const schedule = fc.record({ faults: fc.array(fault, { maxLength: 24 }), steps: fc.array(step, { minLength: 1, maxLength: 14 }) })
-
-/** Runs `work` to its end on fake time: real I/O first (IndexedDB, msw), the next timer only when idle. */
-async function drive<T>(work: Promise<T>): Promise<T> {
-  let done = false
-  void work.then(() => (done = true), () => (done = true))
-  while (!done) {
-    for (let turn = 0; turn < 30 && !done; turn++) await new Promise(resolve => setImmediate(resolve))
-    if (!done) await vi.advanceTimersToNextTimerAsync()
-  }
-  return work
-}
 
 async function run({ faults, steps }: { faults: Fault[]; steps: Step[] }): Promise<void> {
   net.server.resetHandlers()
@@ -97,14 +89,17 @@ async function run({ faults, steps }: { faults: Fault[]; steps: Step[] }): Promi
     // A reload: the page (and its calls in flight) is gone; a new client finds the records.
     else if (s.kind === 'reload') {
       pages[s.client]!.abort()
+      clients[s.client]!.close()
       pages[s.client] = new AbortController()
       clients[s.client] = open(s.client)
     }
     else if (s.kind === 'clock') skew[s.client]! += s.jump
     else if (s.kind === 'store') (s.lasting ? faulty.failFor(s.op, '*') : faulty.failNext(s.op))
+    else if (s.kind === 'wait') await drive(new Promise(resolve => setTimeout(resolve, s.ms)))
     else faulty.heal()
   }
   await drive(Promise.all(calls))
+  for (const api of clients) api.close()
   faulty.heal()
 
   for (const name of intents) {

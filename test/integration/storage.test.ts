@@ -1,7 +1,7 @@
 import { set } from 'idb-keyval'
 import { describe, expect, it } from 'vitest'
 import { createClient, indexedDbStore, localStorageStore, memoryStore, StorageError, type IntentStore, type OncelyEvent } from '../../src/index.js'
-import { cart, client, freshDb, network, until } from '../support/harness.js'
+import { cart, client, closeAfterTest, freshDb, network, until } from '../support/harness.js'
 import { gate } from '../support/payments.js'
 
 const net = network()
@@ -18,12 +18,12 @@ describe('what is stored', () => {
   it('never writes credentials, from the call or the client', async () => {
     net.payments()
     const db = freshDb()
-    const api = createClient({
+    const api = closeAfterTest(createClient({
       prefixUrl: 'http://api.test',
       store: indexedDbStore(db),
       headers: { Authorization: 'Bearer client-token' },
       credentialHeaders: ['X-Session'],
-    })
+    }))
 
     // Secrets no random key or timestamp can contain (a UUID is hex: no letter past f).
     await api.post('orders', { json: cart, intent: 'checkout:c42', headers: { Cookie: 'sid=s3cret', 'x-session': 'session-zqx', 'X-Trace': 'trace-wvy' } })
@@ -125,7 +125,7 @@ describe('storage failures fail closed, and degrade only where there never was a
   it('fails a call on a store that keeps failing, with an event and a typed error, sending nothing', async () => {
     const pay = net.payments()
     const events: OncelyEvent[] = []
-    const api = createClient({ prefixUrl: 'http://api.test', store: broken('quota') })
+    const api = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store: broken('quota') }))
     api.subscribe(event => events.push(event))
 
     const error = await api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(e => e)
@@ -145,7 +145,7 @@ describe('storage failures fail closed, and degrade only where there never was a
     delete globalThis.indexedDB
     try {
       const events: OncelyEvent[] = []
-      const api = createClient({ prefixUrl: 'http://api.test' })
+      const api = closeAfterTest(createClient({ prefixUrl: 'http://api.test' }))
       api.subscribe(event => events.push(event))
       await api.post('orders', { json: cart, intent: 'checkout:c42' })
       expect(await api.intents.get('checkout:c42')).toMatchObject({ state: 'confirmed' })
@@ -161,7 +161,7 @@ describe('storage failures fail closed, and degrade only where there never was a
     // @ts-expect-error simulate a runtime without IndexedDB
     delete globalThis.indexedDB
     try {
-      const api = createClient({ prefixUrl: 'http://api.test', store: 'indexeddb' })
+      const api = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store: 'indexeddb' }))
       const error = await api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(e => e)
       expect(error).toBeInstanceOf(StorageError)
       expect(error.message).toMatch(/store: 'indexeddb' was asked for, but this runtime has none/)
@@ -203,7 +203,7 @@ describe('storage failures fail closed, and degrade only where there never was a
     storage.setItem('oncely:default/checkout:c42', '{broken')
     net.payments()
     const events: OncelyEvent[] = []
-    const api = createClient({ prefixUrl: 'http://api.test', store: localStorageStore(storage) })
+    const api = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store: localStorageStore(storage) }))
     api.subscribe(event => events.push(event))
 
     await api.post('orders', { json: cart, intent: 'checkout:c42' })
@@ -215,7 +215,7 @@ describe('storage failures fail closed, and degrade only where there never was a
   it('keeps a memory store private to its client', async () => {
     net.payments()
     const store = memoryStore()
-    const api = createClient({ prefixUrl: 'http://api.test', store })
+    const api = closeAfterTest(createClient({ prefixUrl: 'http://api.test', store }))
     await api.post('orders', { json: cart, intent: 'checkout:c42' })
     const [entry] = (await store.entries('')) as Array<[string, { state: string }]>
     entry![1].state = 'tampered'
