@@ -2,11 +2,11 @@ import type { Options as KyOptions } from 'ky'
 import { IntentRejectedError, OncelyInputError } from './errors.js'
 import { createEmitter, type Listener } from './events.js'
 import { Busy, execute, readRecord, replay, storeKey, type Call, type Context, type Settled } from './intent.js'
-import { createResumer } from './resumer.js'
+import { createResumer, type Tried } from './resumer.js'
 import { Flights } from './lock.js'
 import { callKeys, checkOptions, checkText, checkTimeout, fetchKeys, inRange, keyHeaderSet, liveHeaders, normalizeOptions, type ClientOptions, type Config } from './options.js'
 import { OutageGate } from './outage.js'
-import type { IntentRecord } from './record.js'
+import { isExpired, type IntentRecord } from './record.js'
 import { prepareBody, storedBodyToSend, type ReplayableBody } from './request.js'
 import { toResponse } from './response.js'
 
@@ -133,21 +133,27 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
       if (record.state === 'confirmed') return finish(replay(ctx, record), false)
       return finish(await execute(ctx, await stored(record, resumeOptions)), config.throwHttpErrors)
     },
-    drain: () => (resumer ? resumer.drain() : Promise.reject(new OncelyInputError('drain() needs the background resumer: this client has `background: false`.'))),
+    async drain() {
+      const due = async () => (await intents.pending()).filter(record => !isExpired(record, config.ttl, config.clock.now()))
+      for (const record of await due()) await tryOnce(record)
+      return due()
+    },
     forget: async intent => config.store.delete(storeKey(config.namespace, checkText(intent, 'intent'))),
     async clear() {
       for (const [name] of await list()) await config.store.delete(name)
     },
   }
 
-  const resumer = config.background && createResumer(ctx, config.background, () => intents.pending(), intents.get, async (record, signal) => {
+  /** One background try: one attempt, only if no call here or in another tab drives the intent. */
+  const tryOnce = async (record: IntentRecord, signal?: AbortSignal): Promise<Tried> => {
     try {
       await execute(ctx, await stored(record, { signal }, true))
       return 'done'
     } catch (error) {
       return error instanceof Busy ? 'busy' : error
     }
-  })
+  }
+  const resumer = config.background && createResumer(ctx, config.background, () => intents.pending(), intents.get, tryOnce)
   resumer?.start()
 
   return {

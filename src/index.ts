@@ -12,7 +12,7 @@ export { memoryStore } from './store/memory.js'
 export { localStorageStore } from './store/localstorage.js'
 export { indexedDbStore } from './store/indexeddb.js'
 export type { OnlineSource } from './online.js'
-export type { JitterStrategy } from './backoff.js'
+export type { SchedulePolicy } from './schedule.js'
 export type { KeyFormat } from './key.js'
 export {
   OncelyError,

@@ -73,9 +73,12 @@ export async function execute(ctx: Context, call: Call): Promise<Settled> {
   if (flight) {
     if (call.background) throw new Busy()
     if (flight.fingerprint !== print) throw new IntentConflictError(intent, flight.fingerprint, print)
-    return flight.promise
+    if (!flight.background) return flight.promise
+    // The app's call gets its own full run of retries, after the background try's one attempt.
+    await flight.promise.catch(() => undefined)
+    return execute(ctx, call)
   }
-  return ctx.flights.start(name, print, async () => {
+  return ctx.flights.start(name, { fingerprint: print, background: call.background === true }, async () => {
     const settled = await withLock(`oncely:${name}`, async () => {
       const { record, minted, precounted } = await resolve(ctx, name, intent, print, stored).catch(error => {
         throw degraded(ctx, intent, error)
@@ -207,6 +210,8 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
       gate: ctx.gate,
       options: call.options,
       limit: call.background ? 0 : config.retry.limit,
+      failed: start.attempts - Number(precounted),
+      since: start.createdAt,
       onAttempt: async declined => {
         if (!counted) {
           // Unwritten, the attempt does not leave: a count the disk never saw could free a used

@@ -20,15 +20,22 @@ export const busy = Symbol('busy')
 
 /** One flight per intent in this JS context: a double click joins the call already under way. */
 export class Flights<T> {
-  readonly #flights = new Map<string, { fingerprint: string; promise: Promise<T> }>()
+  readonly #flights = new Map<string, Flight<T>>()
 
-  get(name: string): { fingerprint: string; promise: Promise<T> } | undefined {
+  get(name: string): Flight<T> | undefined {
     return this.#flights.get(name)
   }
 
-  start(name: string, fingerprint: string, run: () => Promise<T>): Promise<T> {
+  start(name: string, flight: Omit<Flight<T>, 'promise'>, run: () => Promise<T>): Promise<T> {
     const promise = run().finally(() => this.#flights.delete(name))
-    this.#flights.set(name, { fingerprint, promise })
+    this.#flights.set(name, { ...flight, promise })
     return promise
   }
+}
+
+export interface Flight<T> {
+  fingerprint: string
+  /** A background try (one attempt): a call of the app waits for it to end rather than join it. */
+  background: boolean
+  promise: Promise<T>
 }

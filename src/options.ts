@@ -1,5 +1,4 @@
 import ky, { type KyInstance, type Options as KyOptions } from 'ky'
-import { createJitter, exponentialDelay, type JitterStrategy } from './backoff.js'
 import { defaultRetryStatuses } from './classify.js'
 import { OncelyInputError } from './errors.js'
 import type { Emitter } from './events.js'
@@ -13,23 +12,20 @@ import { guardStore } from './store/guard.js'
 import type { IntentStore } from './store/types.js'
 import { createClock, type Clock } from './clock.js'
 import type { BackgroundPolicy } from './resumer.js'
-import { defaultSchedule } from './schedule.js'
+import { defaultSchedule, type SchedulePolicy } from './schedule.js'
 
-const defaultBackground: BackgroundPolicy = { ...defaultSchedule, wake: 1000 }
-
-/** How oncely retries one intent. Names follow ky's `retry` options, which run the loop. */
-export interface RetryOptions {
-  /** Retries after the first attempt. Default 8: at 30 % loss, 9 attempts all fail 2 times in 100,000. */
+/**
+ * How oncely retries one intent, in its calls and in the background after them (one schedule:
+ * docs/schedule.md). `limit`, `statusCodes`, `retryOnTimeout`, `delay`, `backoffLimit` and
+ * `maxRetryAfter` keep ky's names; ky runs each call's loop.
+ */
+export interface RetryOptions extends Partial<SchedulePolicy> {
+  /**
+   * Failed attempts a call may retry before it ends `pending` (the background tries go on). Answers
+   * that tell the client to wait (409, or 429/503 with `Retry-After`) do not count. Default 8.
+   */
   limit?: number
-  /** Base delay in ms for `base * 2^(n-1)`, or a function of the retry number. Default 250. */
-  delay?: number | ((attempt: number) => number)
-  /** Cap on one computed delay, ms. Default 10,000. */
-  backoffLimit?: number
-  /** Cap on a server's `Retry-After`, ms. Default 20,000. */
-  maxRetryAfter?: number
-  /** Default `'full'` (AWS's best result against a thundering herd). */
-  jitter?: JitterStrategy | ((delay: number) => number)
-  /** Statuses retried with the same key. Default 408, 409, 425, 429, 500, 502, 503, 504. */
+  /** Statuses retried with the same key. Default 408, 409, 425, 429, 500, 502, 503, 504 (409 always). */
   statusCodes?: number[]
   /** Retry after a per-attempt timeout (the server may have acted: same key). Default true. */
   retryOnTimeout?: boolean
@@ -95,16 +91,7 @@ export interface Config {
   prefixUrl: string
   namespace: string
   store: IntentStore
-  retry: {
-    limit: number
-    delay: (attempt: number) => number
-    backoffLimit: number
-    maxRetryAfter: number
-    statusCodes: number[]
-    retryOnTimeout: boolean
-    /** A fresh jitter per call: decorrelated jitter keeps state. */
-    jitter: () => (delay: number) => number
-  }
+  retry: SchedulePolicy & { limit: number; statusCodes: number[]; retryOnTimeout: boolean }
   ttl: number
   retention: number
   deadline: number
@@ -133,6 +120,7 @@ export const fetchKeys = `${requestKeys} intent deadline method body signal`
 const renamed: Record<string, string> = {
   idempotencyKey: 'oncely mints and keeps the key itself; name the action with `intent` instead.',
   retries: 'use `retry: { limit }` (ky\'s name).',
+  jitter: 'oncely\'s schedule jitters every wait itself; tune `delay`, `quick`, `spread` or `backoffLimit` (docs/schedule.md).',
   storage: 'use `store`.',
 }
 
@@ -199,12 +187,8 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
   if (liveHeaders(kyOptions.headers).has(keyHeader)) throw new OncelyInputError(keyHeaderSet(keyHeader))
   checkTimeout(kyOptions.timeout)
   const r: RetryOptions = typeof retry === 'number' ? { limit: retry } : retry
-  checkOptions(r, 'limit delay backoffLimit maxRetryAfter jitter statusCodes retryOnTimeout', '`retry`')
-  const base = typeof r.delay === 'function' ? 250 : inRange(r.delay ?? 250, 'retry.delay')
-  const strategy = r.jitter ?? 'full'
-  if (typeof strategy === 'string' && !['full', 'equal', 'decorrelated', 'none'].includes(strategy)) {
-    throw new OncelyInputError(`\`retry.jitter\` must be "full", "equal", "decorrelated", "none" or a function, got ${strategy}.`)
-  }
+  checkOptions(r, 'limit delay quick spread backoffLimit maxRetryAfter statusCodes retryOnTimeout', '`retry`')
+  const schedule = { ...defaultSchedule, ...r }
   const clock = createClock(now)
   const chosen = chooseStore(store, (from, to) =>
     // Told after createClient returns, so the app's subscribe() right after it hears it.
@@ -216,12 +200,13 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     store: guardStore(chosen),
     retry: {
       limit: inRange(r.limit ?? 8, 'retry.limit', Infinity),
-      delay: typeof r.delay === 'function' ? r.delay : exponentialDelay(base),
-      backoffLimit: inRange(r.backoffLimit ?? 10_000, 'retry.backoffLimit', Infinity),
-      maxRetryAfter: inRange(r.maxRetryAfter ?? 20_000, 'retry.maxRetryAfter', Infinity),
+      delay: inRange(schedule.delay, 'retry.delay'),
+      quick: inRange(schedule.quick, 'retry.quick', 30),
+      spread: inRange(schedule.spread, 'retry.spread', 100),
+      backoffLimit: inRange(schedule.backoffLimit, 'retry.backoffLimit'),
+      maxRetryAfter: inRange(schedule.maxRetryAfter, 'retry.maxRetryAfter'),
       statusCodes: r.statusCodes ?? [...defaultRetryStatuses],
       retryOnTimeout: r.retryOnTimeout ?? true,
-      jitter: typeof strategy === 'function' ? () => strategy : () => createJitter(strategy, base, random),
     },
     ttl: inRange(ttl, 'ttl', Infinity, 1),
     retention: inRange(retention, 'retention', Infinity, ttl),
@@ -237,7 +222,7 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
       drain: inRange(outage.drain ?? 2, 'outage.drain', Infinity),
       maxDrain: inRange(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
     },
-    background: background === false ? undefined : checkOptions(background, Object.keys(defaultBackground).join(' '), '`background`') ?? { ...defaultBackground, ...background },
+    background: background === false ? undefined : checkOptions(background, 'wake', '`background`') ?? { wake: inRange(background.wake ?? 1000, 'background.wake') },
     throwHttpErrors,
     fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),
     now,

@@ -4,13 +4,13 @@ import { IntentExpiredError, isIntentExpiredError, isStorageError } from './erro
 import type { OncelyEvent } from './events.js'
 import { storeKey, type Context } from './intent.js'
 import { isExpired, type IntentRecord } from './record.js'
-import { nextDelay, type SchedulePolicy } from './schedule.js'
+import { nextDelay } from './schedule.js'
 
 /** The Background Sync tag pages register when an intent goes pending (see `oncely/service-worker`). */
 export const syncTag = 'oncely'
 
-/** How the client finishes pending intents on its own. `false` turns it off. */
-export interface BackgroundPolicy extends SchedulePolicy {
+/** How the client finishes pending intents on its own (on the `retry` schedule). `false` turns it off. */
+export interface BackgroundPolicy {
   /** Device signals (online, page visible, the server answering) wake waiting intents spread over this many ms, not all at once. */
   wake: number
 }
@@ -23,8 +23,6 @@ export interface Resumer {
   start(): void
   /** Stops all of that: timers, listeners, the channel, and tries under way. */
   stop(): void
-  /** Tries every pending intent of the namespace once, now; resolves with those still pending. */
-  drain(): Promise<IntentRecord[]>
 }
 
 /**
@@ -59,7 +57,7 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
   const track = (record: IntentRecord, error: unknown) => {
     if (isIntentExpiredError(error)) return drop(record.intent!)
     const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined
-    const delay = nextDelay(policy, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt, retryAfter }, config.random())
+    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt, retryAfter }, config.random())
     later(record.intent!, record, delay, 'background')
   }
   const wake = () => {
@@ -128,7 +126,7 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
           // A call of this tab is already driving it: its outcome event says what comes next.
           if (waiting.has(record.intent!) || ctx.flights.get(storeKey(config.namespace, record.intent!))) continue
           const age = config.clock.now() - record.updatedAt
-          const due = nextDelay(policy, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt }, config.random()) - age
+          const due = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt }, config.random()) - age
           later(record.intent!, record, Math.max(due, config.random() * policy.wake), 'picked up')
         }
       })
@@ -138,13 +136,6 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
       stopped.abort()
       for (const stop of stops.splice(0)) stop()
       for (const intent of [...waiting.keys()]) drop(intent)
-    },
-    async drain() {
-      for (const record of await list()) {
-        drop(record.intent!)
-        if (!isExpired(record, config.ttl, config.clock.now())) await try_(record, stopped.signal)
-      }
-      return (await list()).filter(record => !isExpired(record, config.ttl, config.clock.now()))
     },
   }
 }

@@ -1,29 +1,30 @@
 /**
- * When an intent that has no definitive answer yet is tried again. One pure policy for the retries
- * of a call and for the client's background tries after it, clock and randomness passed in.
+ * When an intent that has no definitive answer yet is tried again: one pure policy for the
+ * retries of a call and for the client's background tries after it, randomness passed in.
+ * The reasoning, with figures, is in docs/schedule.md.
  */
 export interface SchedulePolicy {
-  /** Quick retries for a blip: full jitter over `base · 2^(n-1)` ms for the first `quick` failures. */
-  base: number
+  /** Quick retries for a blip: the n-th waits a random time in [0, `delay` · 2^(n-1)) ms… */
+  delay: number
+  /** …for the first `quick` failures. */
   quick: number
   /**
-   * After those, the next try comes after `spread · failingFor` ms, jittered over ±50 %: an intent
-   * that has failed for a minute waits about a minute, so a backlog built up over an outage of T
-   * comes back spread over a window proportional to T, and no client needs to know the others.
+   * Then the wait is `spread` × how long the intent has been failing, ±50 % at random, from
+   * `delay` · 2^`quick` up to `backoffLimit` ms: an intent failing for a minute waits about a
+   * minute, so a backlog built up over an outage of T comes back spread over a window
+   * proportional to T, with no client knowing about the others.
    */
   spread: number
-  /** Bounds on that delay, ms. */
-  min: number
-  max: number
-  /** The longest `Retry-After` honoured, ms; a longer one is cut to this. */
+  backoffLimit: number
+  /** The longest `Retry-After` honoured, ms: a longer one is cut to this. */
   maxRetryAfter: number
 }
 
-export const defaultSchedule: SchedulePolicy = { base: 250, quick: 3, spread: 1, min: 1000, max: 5 * 60_000, maxRetryAfter: 10 * 60_000 }
+export const defaultSchedule: SchedulePolicy = { delay: 250, quick: 3, spread: 1, backoffLimit: 5 * 60_000, maxRetryAfter: 10 * 60_000 }
 
-/** What the schedule knows of one intent's failures. */
+/** What the schedule knows of one intent. */
 export interface Failing {
-  /** Failed attempts so far (not counting the ones the server told to wait). */
+  /** Failed attempts so far, this one included; answers that told the client to wait do not count. */
   failures: number
   /** How long it has been failing: now minus its first attempt, ms. */
   failingFor: number
@@ -31,15 +32,15 @@ export interface Failing {
   retryAfter?: number | undefined
 }
 
-/** The delay before the next try. `random` is a draw in [0, 1). */
+/** The wait before the next try, ms. `random` is a draw in [0, 1). */
 export function nextDelay(policy: SchedulePolicy, state: Failing, random: number): number {
+  const { delay, quick, spread, backoffLimit, maxRetryAfter } = policy
   const { failures, failingFor, retryAfter } = state
   if (retryAfter !== undefined) {
-    // Never exactly the server's N s for every client: up to a quarter more, at random.
-    const asked = Math.min(retryAfter, policy.maxRetryAfter)
-    return asked + random * Math.max(asked / 4, policy.base)
+    // As asked, plus up to a quarter more: never exactly N s for every client the server told.
+    const asked = Math.min(retryAfter, maxRetryAfter)
+    return asked + random * Math.max(asked / 4, delay)
   }
-  if (failures <= policy.quick) return random * policy.base * 2 ** (failures - 1)
-  const spaced = policy.spread * failingFor * (0.5 + random)
-  return Math.min(policy.max, Math.max(policy.min, spaced))
+  if (failures <= quick) return random * delay * 2 ** (Math.max(failures, 1) - 1)
+  return Math.min(backoffLimit, Math.max(delay * 2 ** quick, spread * failingFor * (0.5 + random)))
 }

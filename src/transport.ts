@@ -1,5 +1,6 @@
 import { isHTTPError, isTimeoutError, type Options as KyOptions } from 'ky'
 import { classify, retryAfterMs } from './classify.js'
+import { nextDelay } from './schedule.js'
 import { NetworkError } from './errors.js'
 import { waitForOnline } from './online.js'
 import { joinSignals } from './signal.js'
@@ -21,8 +22,11 @@ export interface Attempts {
   gate: OutageGate | undefined
   /** Per-call ky options (`timeout`, `hooks`…). */
   options: KyOptions
-  /** Retries after the first attempt. */
+  /** Failed attempts this run may retry. */
   limit: number
+  /** Failed attempts of the intent before this run, and when its first attempt left (clock ms): the schedule's inputs. */
+  failed: number
+  since: number
   /** Called before each attempt leaves; `declined` says the previous one was answered with a 4xx. */
   onAttempt(declined: boolean): Promise<void>
   onRetry(delay: number, reason: string): void
@@ -38,8 +42,8 @@ export interface Attempts {
  */
 export async function sendAttempts(config: Config, run: Attempts): Promise<Response> {
   const { retry } = config
-  const jitter = retry.jitter()
-  let announce: string | undefined
+  let failures = 0
+  let wait = 0
   let declined = false
   const reasonOf = (error: unknown): string | undefined => {
     if (isHTTPError(error)) {
@@ -58,32 +62,23 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
     body: run.body,
     prefixUrl: '',
     throwHttpErrors: true,
+    // ky runs the loop; the waits and which answers count against the limit are the schedule's:
+    // ky would wait a Retry-After to the millisecond for every client, and count "wait" answers.
     retry: {
-      limit: run.limit,
+      limit: Number.POSITIVE_INFINITY,
       methods: [run.method.toLowerCase()],
-      // 409 is "in progress" whatever the app listed: a refusal there would free a key in use.
-      statusCodes: [...retry.statusCodes, 409],
-      afterStatusCodes: [...retry.statusCodes, 409],
-      maxRetryAfter: retry.maxRetryAfter,
-      backoffLimit: retry.backoffLimit,
-      delay: retry.delay,
-      retryOnTimeout: retry.retryOnTimeout,
-      jitter: delay => {
-        const next = Math.min(retry.backoffLimit, jitter(delay))
-        if (announce) run.onRetry(next, announce)
-        announce = undefined
-        return next
-      },
+      delay: () => wait,
       shouldRetry: ({ error }) => {
         const reason = run.stop.aborted ? undefined : reasonOf(error)
         if (reason === undefined) return false
-        const after = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined
-        if (after === undefined) {
-          announce = reason // ky computes the backoff next and passes it to `jitter`.
-          return true
-        }
-        run.onRetry(Math.min(after, retry.maxRetryAfter), reason)
-        return undefined // ky honours Retry-After itself.
+        const answer = isHTTPError(error) ? error.response : undefined
+        const retryAfter = answer && retryAfterMs(answer.headers.get('retry-after'), config.now())
+        // Told to wait (in progress, or busy with a Retry-After) is not failing: no attempt spent.
+        const told = answer?.status === 409 || (retryAfter !== undefined && [429, 503].includes(answer!.status))
+        if (!told && ++failures > run.limit) return false
+        wait = nextDelay(retry, { failures: run.failed + Math.max(failures, 1), failingFor: config.clock.now() - run.since, retryAfter: told ? retryAfter : undefined }, config.random())
+        run.onRetry(wait, reason)
+        return true
       },
     },
     hooks: {

@@ -146,7 +146,7 @@ describe('the client finishes a pending intent on its own', () => {
   })
 
   it('drain() tries every pending intent once, now, and returns those still pending', async () => {
-    const { api, pay } = await givenUp({ background: { min: 3_600_000, max: 3_600_000 } })
+    const { api, pay } = await givenUp({ background: false })
     const stillDown = await drive(api.intents.drain())
     pay.setDown(false)
     const healed = await drive(api.intents.drain())

@@ -98,7 +98,7 @@ describe('bad input is refused before anything is sent or stored', () => {
     { title: 'a timeout past 2^31 ms', options: { timeout: 2 ** 32 }, message: /`timeout` must be a number from 1 to 2147483647/ },
     { title: 'a negative ttl', options: { ttl: -5 }, message: /`ttl` must be a number from 1/ },
     { title: 'a retention shorter than the ttl', options: { ttl: 5000, retention: 10 }, message: /`retention` must be a number from 5000/ },
-    { title: 'an unknown jitter', options: { retry: { jitter: 'sometimes' } }, message: /retry.jitter/ },
+    { title: 'a jitter strategy, which the schedule replaced', options: { retry: { jitter: 'full' } }, message: /`jitter` is not an option of `retry`: oncely's schedule jitters every wait itself/ },
     { title: 'an unknown retry option', options: { retry: { limt: 3 } }, message: /`limt` is not an option of `retry`: did you mean `limit`\?/ },
   ])('a client with $title', ({ options, message }) => {
     expect(() => client(options as never)).toThrow(OncelyInputError)

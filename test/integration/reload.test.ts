@@ -13,7 +13,8 @@ describe('a pending intent survives a reload', () => {
     pay.fail({ type: 'drop-after-commit' }, { type: 'drop-before' })
 
     await expect(first.api.post('orders', { json: cart, intent: 'checkout:c42' })).rejects.toBeInstanceOf(IntentPendingError)
-    // "Reload": a new client, nothing shared but the database.
+    // "Reload": the first page is gone; a new client shares nothing with it but the database.
+    first.api.close()
     const second = client({ db: first.db })
     const [pending] = await second.api.intents.pending()
     const res = await second.api.intents.resume('checkout:c42')
@@ -30,6 +31,7 @@ describe('a pending intent survives a reload', () => {
     const first = client({ retry: { limit: 0 } })
     pay.fail({ type: 'drop-after-commit' })
     await expect(first.api.post('orders', { json: cart, intent: 'checkout:c42' })).rejects.toBeInstanceOf(IntentPendingError)
+    first.api.close()
 
     const second = client({ db: first.db })
     const res = await second.api.post('orders', { json: cart, intent: 'checkout:c42' })

@@ -39,6 +39,7 @@ describe('what is stored', () => {
     pay.fail({ type: 'drop-before' })
     const first = client({ db, retry: { limit: 0 }, headers: { authorization: 'Bearer old' } })
     await first.api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(() => {})
+    first.api.close()
 
     const second = client({ db, hooks: { beforeRequest: [request => request.headers.set('authorization', 'Bearer fresh')] } })
     await second.api.intents.resume('checkout:c42')

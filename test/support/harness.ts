@@ -46,7 +46,7 @@ export function client(options: ClientOptions & { db?: ReturnType<typeof createS
     prefixUrl: 'http://api.test',
     store: indexedDbStore(database),
     ...rest,
-    retry: { delay: 1, jitter: 'none', ...(typeof retry === 'number' ? { limit: retry } : retry) },
+    retry: { delay: 1, ...(typeof retry === 'number' ? { limit: retry } : retry) },
   }))
   const events: OncelyEvent[] = []
   api.subscribe(event => events.push(event))
