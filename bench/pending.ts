@@ -31,7 +31,8 @@ globalThis.measurePending = async (foreign, runs) => {
     open.onerror = () => reject(open.error)
   })
   const record = (ns, i) => ({
-    v: 1, intent: 'checkout:' + i, key: '019ab1c2-0000-7000-8000-' + String(i).padStart(12, '0'), state: i % 3 ? 'confirmed' : 'pending',
+    v: 1, namespace: ns, intent: 'checkout:' + i, key: '019ab1c2-0000-7000-8000-' + String(i).padStart(12, '0'), state: i % 3 ? 'confirmed' : 'pending',
+    wire: '"019ab1c2-0000-7000-8000-' + String(i).padStart(12, '0') + '"', declined: 0,
     fingerprint: 'POST https://shop.test/api/orders 180:1234567', attempts: 1, createdAt: Date.now(), updatedAt: Date.now(),
     request: { method: 'POST', url: 'https://shop.test/api/orders', headers: [['content-type', 'application/json']], body: { encoding: 'text', data: 'x'.repeat(180) } },
     response: { status: 201, statusText: 'Created', headers: [['content-type', 'application/json']], body: { encoding: 'text', data: 'y'.repeat(120) } },
@@ -41,6 +42,7 @@ globalThis.measurePending = async (foreign, runs) => {
     const tx = db.transaction('intents', 'readwrite')
     const store = tx.objectStore('intents')
     for (let i = 0; i < foreign; i++) store.put(record('user-' + (i % 50), i), 'user-' + (i % 50) + '/checkout:' + i)
+    // This user's own three, all pending (i % 3 === 0).
     for (let i = 0; i < 3; i++) store.put(record('me', i * 3), 'me/checkout:' + i * 3)
     tx.oncomplete = resolve
     tx.onerror = () => reject(tx.error)

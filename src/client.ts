@@ -5,7 +5,6 @@ import { Busy, execute, readRecord, replay, storeKey, type Call, type Context, t
 import { createResumer, type Tried } from './resumer.js'
 import { Flights } from './lock.js'
 import { callKeys, checkOptions, checkText, checkTimeout, fetchKeys, inRange, keyHeaderSet, liveHeaders, normalizeOptions, type ClientOptions, type Config } from './options.js'
-import { OutageGate } from './outage.js'
 import { isExpired, type IntentRecord } from './record.js'
 import { prepareBody, storedBodyToSend, type ReplayableBody } from './request.js'
 import { toResponse } from './response.js'
@@ -76,8 +75,7 @@ export interface OncelyClient {
 export function createClient(options: ClientOptions = {}): OncelyClient {
   const emitter = createEmitter()
   const config = normalizeOptions(options, emitter)
-  const gate = config.outage && new OutageGate(config.outage, config.now, config.random)
-  const ctx: Context = { config, emitter, flights: new Flights<Settled>(), gate }
+  const ctx: Context = { config, emitter, flights: new Flights<Settled>() }
 
   const finish = (settled: Settled, throwOnReject: boolean): Response => {
     const response = settled.answer.response()

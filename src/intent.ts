@@ -6,7 +6,6 @@ import { fingerprint } from './fingerprint.js'
 import { formatKey, mintKey } from './key.js'
 import { busy, Flights, withLock } from './lock.js'
 import type { Config } from './options.js'
-import type { OutageGate } from './outage.js'
 import { createRecord, decodeRecord, isExpired, transition, type Action, type IntentRecord } from './record.js'
 import { bodyPrint, storedBodyToSend, toStored, type PreparedBody, type StoredRequest } from './request.js'
 import { readAnswer, replayAnswer, type Answer } from './response.js'
@@ -45,8 +44,6 @@ export interface Context {
   config: Config
   emitter: Emitter
   flights: Flights<Settled>
-  /** Shared by every call of the client; undefined when `outage: false`. */
-  gate: OutageGate | undefined
 }
 
 /** The store key of an intent: the namespace is encoded so `a/b` + `c` never meets `a` + `b/c`. */
@@ -207,7 +204,6 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
       body: call.body.send,
       wire: record.wire,
       stop: stop.signal,
-      gate: ctx.gate,
       options: call.options,
       limit: call.background ? 0 : config.retry.limit,
       failed: start.attempts - Number(precounted),

@@ -4,7 +4,6 @@ import { OncelyInputError } from './errors.js'
 import type { Emitter } from './events.js'
 import type { KeyFormat } from './key.js'
 import { browserOnlineSource, type OnlineSource } from './online.js'
-import type { OutagePolicy } from './outage.js'
 import { defaultCredentialHeaders } from './request.js'
 import type { ResponsePolicy } from './response.js'
 import { chooseStore, type StoreOption } from './store/choose.js'
@@ -63,13 +62,6 @@ export interface ClientOptions extends Omit<KyOptions, 'retry' | 'json' | 'body'
   /** Default: `navigator.onLine` and its events where they exist, else always online. */
   online?: OnlineSource
   /**
-   * Outage handling for a client that holds many intents (a service, a POS queue). After
-   * `threshold` (5) unreachable attempts in a row, one probe per `probeInterval` (1 s) goes out and
-   * other attempts wait without spending attempts; when the server answers, they are released
-   * spread over `drain` (2) × the downtime, at most `maxDrain` (30 s). `false` turns it off.
-   */
-  outage?: false | Partial<OutagePolicy>
-  /**
    * Finishing pending intents on its own. After a call gives up (retries, deadline, offline), the
    * client keeps trying its intent with the same key on a long-horizon schedule, and at once when
    * the device comes back online, the page becomes visible or the server answers again; a new
@@ -100,7 +92,6 @@ export interface Config {
   credentialHeaders: string[]
   response: ResponsePolicy
   online: OnlineSource
-  outage: OutagePolicy | undefined
   background: BackgroundPolicy | undefined
   throwHttpErrors: boolean
   /** The app's `fetch` option, else the global one, looked up per request so it can be replaced. */
@@ -113,7 +104,7 @@ export interface Config {
 
 // Every option name ky and fetch take per request (vendor ones too: Next.js `next`, undici `dispatcher`).
 const requestKeys = 'headers timeout hooks fetch context searchParams parseJson stringifyJson onDownloadProgress onUploadProgress mode credentials cache redirect referrer referrerPolicy integrity keepalive window duplex priority dispatcher next'
-const clientKeys = `${requestKeys} prefixUrl namespace store retry ttl retention deadline keyHeader keyFormat credentialHeaders storeResponse responseHeaders maxResponseBytes online outage background throwHttpErrors now random`
+const clientKeys = `${requestKeys} prefixUrl namespace store retry ttl retention deadline keyHeader keyFormat credentialHeaders storeResponse responseHeaders maxResponseBytes online background throwHttpErrors now random`
 export const callKeys = `${requestKeys} intent json body signal deadline throwHttpErrors`
 export const fetchKeys = `${requestKeys} intent deadline method body signal`
 
@@ -122,6 +113,7 @@ const renamed: Record<string, string> = {
   retries: 'use `retry: { limit }` (ky\'s name).',
   jitter: 'oncely\'s schedule jitters every wait itself; tune `delay`, `quick`, `spread` or `backoffLimit` (docs/schedule.md).',
   storage: 'use `store`.',
+  outage: 'gone: each intent\'s retries now space out with how long it has been failing, which paces an outage per intent (docs/schedule.md).',
 }
 
 /** Refuses options oncely does not know, naming the closest known one: a typo must not run silently. */
@@ -178,7 +170,7 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     namespace = 'default', store = 'auto', retry = {}, ttl = 24 * 60 * 60 * 1000, retention = 7 * 24 * 60 * 60 * 1000, deadline = 60_000,
     keyHeader = 'Idempotency-Key', keyFormat = 'sf-string', credentialHeaders = [], storeResponse = true,
     responseHeaders = ['content-type', 'location', 'idempotent-replayed'], maxResponseBytes = 65_536,
-    online = browserOnlineSource, outage = {}, background = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
+    online = browserOnlineSource, background = {}, throwHttpErrors = true, now = Date.now, random = Math.random,
     prefixUrl = '', fetch, ...kyOptions
   } = options
   checkText(namespace, 'namespace')
@@ -216,12 +208,6 @@ export function normalizeOptions(options: ClientOptions, emitter: Emitter): Conf
     credentialHeaders: [...defaultCredentialHeaders, ...credentialHeaders.map(name => name.toLowerCase())],
     response: { storeResponse, responseHeaders, maxResponseBytes: inRange(maxResponseBytes, 'maxResponseBytes', Infinity) },
     online,
-    outage: outage === false ? undefined : checkOptions(outage, 'threshold probeInterval drain maxDrain', '`outage`') ?? {
-      threshold: inRange(outage.threshold ?? 5, 'outage.threshold', Infinity),
-      probeInterval: inRange(outage.probeInterval ?? 1000, 'outage.probeInterval'),
-      drain: inRange(outage.drain ?? 2, 'outage.drain', Infinity),
-      maxDrain: inRange(outage.maxDrain ?? 30_000, 'outage.maxDrain'),
-    },
     background: background === false ? undefined : checkOptions(background, 'wake', '`background`') ?? { wake: inRange(background.wake ?? 1000, 'background.wake') },
     throwHttpErrors,
     fetch: (input, init) => (fetch ?? globalThis.fetch)(input, init),

@@ -6,6 +6,9 @@ import { storeKey, type Context } from './intent.js'
 import { isExpired, type IntentRecord } from './record.js'
 import { nextDelay } from './schedule.js'
 
+// The longest a backlog woken by the server answering again is spread over.
+const maxDrain = 30_000
+
 /** The Background Sync tag pages register when an intent goes pending (see `oncely/service-worker`). */
 export const syncTag = 'oncely'
 
@@ -35,7 +38,7 @@ export interface Resumer {
 export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () => Promise<IntentRecord[]>, read: (intent: string) => Promise<IntentRecord | undefined>, try_: (record: IntentRecord, signal: AbortSignal) => Promise<Tried>): Resumer {
   const { config, emitter } = ctx
   const stopped = new AbortController()
-  const waiting = new Map<string, { record: IntentRecord; at: number; timer: ReturnType<typeof setTimeout> | undefined }>()
+  const waiting = new Map<string, { record: IntentRecord; at: number; timer: ReturnType<typeof setTimeout> | undefined; reason: string }>()
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oncely:${encodeURIComponent(config.namespace)}`) : undefined
   // Node keeps a process alive for an open channel; a client's listening must not.
   ;(channel as { unref?(): void } | undefined)?.unref?.()
@@ -47,7 +50,7 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
     const timer = config.online.isOnline() ? setTimeout(() => void fire(intent), delay) : undefined
     // A Node process (a server, a test) is not kept alive by intents waiting for their next try.
     ;(timer as { unref?(): void } | undefined)?.unref?.()
-    waiting.set(intent, { record, at, timer })
+    waiting.set(intent, { record, at, timer, reason })
     emitter.emit({ type: 'retry-scheduled', intent, key: record.key, attempt: record.attempts, delay, at, reason, background: true })
   }
   const drop = (intent: string) => {
@@ -60,10 +63,18 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
     const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt, retryAfter }, config.random())
     later(record.intent!, record, delay, 'background')
   }
-  const wake = () => {
-    for (const [intent, { record, at }] of waiting) {
-      const delay = config.random() * policy.wake
-      if (config.now() + delay < at || !waiting.get(intent)?.timer) later(intent, record, delay, 'woken')
+  /**
+   * Brings waiting tries forward. A device signal (online, page visible): within `wake` ms. The
+   * server answering again: within how long each intent has been failing (at most 30 s), so a
+   * client holding a backlog lets it back in spread out, not as one wall of requests.
+   */
+  const wake = (drain: boolean) => {
+    for (const [intent, { record, at, timer, reason }] of waiting) {
+      // Drawn once: each later answer drawing again would pull the backlog into the earliest draw.
+      if (reason === 'woken' && timer) continue
+      const window = drain ? Math.min(maxDrain, Math.max(policy.wake, config.clock.now() - record.createdAt)) : policy.wake
+      const delay = config.random() * window
+      if (config.now() + delay < at || !timer) later(intent, record, delay, 'woken')
     }
   }
 
@@ -101,16 +112,16 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
       if (event.type !== 'replayed' && !event.remote) {
         channel?.postMessage({ intent })
         // The server answers again: intents waiting on this client need not wait out their backoff.
-        wake()
+        wake(true)
       }
     }
   }))
 
   return {
     start() {
-      stops.push(config.online.subscribe(online => online && wake()))
+      stops.push(config.online.subscribe(online => online && wake(false)))
       const page = globalThis.document
-      const visible = () => page.visibilityState === 'visible' && wake()
+      const visible = () => page.visibilityState === 'visible' && wake(false)
       page?.addEventListener?.('visibilitychange', visible)
       stops.push(() => page?.removeEventListener?.('visibilitychange', visible))
       if (channel) {

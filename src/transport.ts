@@ -5,7 +5,6 @@ import { NetworkError } from './errors.js'
 import { waitForOnline } from './online.js'
 import { joinSignals } from './signal.js'
 import type { Config } from './options.js'
-import type { OutageGate } from './outage.js'
 import { rebuild } from './response.js'
 
 /** One run of attempts for a key, as the intent layer sees it. */
@@ -18,8 +17,6 @@ export interface Attempts {
   wire: string
   /** Aborts everything: the caller's signal or the deadline. */
   stop: AbortSignal
-  /** The client's outage gate, if on. */
-  gate: OutageGate | undefined
   /** Per-call ky options (`timeout`, `hooks`…). */
   options: KyOptions
   /** Failed attempts this run may retry. */
@@ -91,7 +88,6 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
             run.onOffline()
             await waitForOnline(config.online, run.stop)
           }
-          await run.gate?.pass(run.stop)
           // Counted (and written) before it leaves: a page that dies now still knows it may have acted.
           await run.onAttempt(declined)
         },
@@ -113,15 +109,12 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
           if (response.ok) throw error
         }))
       } catch (error) {
-        // A network error or ky's timeout says the server may be down; the caller giving up does not.
-        if (!run.stop.aborted) run.gate?.report('unreachable')
         if (controller.signal.aborted) throw error
         throw new NetworkError({ cause: error })
       } finally {
         dispose()
       }
       declined = response.status >= 400 && response.status < 500
-      run.gate?.report(unavailable.includes(response.status) ? 'unreachable' : 'answer')
       return response
     },
   })
@@ -130,9 +123,6 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
   attempt.catch(() => {})
   return Promise.race([attempt, stopped(run.stop)])
 }
-
-// Answers that mean the server (or its gateway) is not serving: they count toward an outage.
-const unavailable = [502, 503, 504]
 
 function stopped(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {

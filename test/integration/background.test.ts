@@ -96,15 +96,19 @@ describe('the client finishes a pending intent on its own', () => {
     }
   })
 
-  it('tries again at once when another intent of the client is answered', async () => {
-    const { api, pay } = await givenUp()
+  it('tries again within 30 s, not its minutes of backoff, when another intent of the client is answered', async () => {
+    const { api, pay, events } = await givenUp()
     await runFor(5 * 60_000, 1000)
     pay.setDown(false)
     const before = pay.requests.length
+    const scheduled = background(events).at(-1)
 
     await drive(api.post('orders', { json: { ...cart, cartId: 'c43' }, intent: 'checkout:c43' }))
-    await runFor(1000)
+    await runFor(30_000, 500)
 
+    // Failing for five minutes, its next try was minutes away (at least 2.5 min).
+    expect(scheduled).toMatchObject({ delay: expect.any(Number) })
+    expect((scheduled as { delay: number }).delay).toBeGreaterThan(60_000)
     expect(pay.requests.length).toBe(before + 2)
     expect(pay.charges).toHaveLength(2)
   })
