@@ -1,14 +1,10 @@
 // `npx tsx bench/encode.ts [--root <checkout>]`: how long oncely takes to encode a 10 MB body for
 // storage (base64, what a JSON store needs), in Node and in Chromium, beside the platform's own.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { chromiumPath } from './browser.js'
+import { inChromium, median } from './page.js'
 
 const size = 10 * 1024 * 1024
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const pageScript = (size: number) => `
 import { toBase64 } from './src/request.ts'
@@ -34,25 +30,11 @@ export async function measureEncode(root: string): Promise<{ node: { oncely: num
     Buffer.from(data).toString('base64')
     node.buffer.push(performance.now() - t)
   }
-  const bundle = await build({ stdin: { contents: pageScript(size), resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' })
-  const js = bundle.outputFiles[0]!.text
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/page.js"></script>')
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-  try {
-    const page = await browser.newPage()
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+  const browser = await inChromium(root, pageScript(size), async page => {
     await page.waitForFunction(() => 'encodeRuns' in globalThis, undefined, { timeout: 120_000 })
-    const runs = await page.evaluate(() => (globalThis as unknown as { encodeRuns: { oncely: number[]; native: number[] } }).encodeRuns)
-    return { node: { oncely: median(node.oncely), buffer: median(node.buffer) }, chromium: { oncely: median(runs.oncely), btoa: median(runs.native) } }
-  } finally {
-    await browser.close()
-    server.close()
-  }
+    return page.evaluate(() => (globalThis as unknown as { encodeRuns: { oncely: number[]; native: number[] } }).encodeRuns)
+  })
+  return { node: { oncely: median(node.oncely), buffer: median(node.buffer) }, chromium: { oncely: median(browser.oncely), btoa: median(browser.native) } }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,12 +1,9 @@
 // `npx tsx bench/pending.ts [--root <checkout>] [--records 100000]`: how long `intents.pending()`
 // takes in Chromium when IndexedDB holds many records of other namespaces (other users of the
 // same browser profile). `--root` measures another checkout's built dist/ the same way.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { chromiumPath } from './browser.js'
+import { inChromium, median } from './page.js'
 
 export interface PendingFigures {
   foreign: number
@@ -61,37 +58,11 @@ globalThis.measurePending = async (foreign, runs) => {
 `
 
 export async function measurePending(root: string, foreign: number, runs = 5): Promise<PendingFigures> {
-  const bundle = await build({
-    stdin: { contents: pageScript, resolveDir: root, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  })
-  const js = bundle.outputFiles[0]!.text
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>')
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  try {
-    const page = await browser.newPage()
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+  return inChromium(root, pageScript, async page => {
     await page.waitForFunction(() => 'measurePending' in globalThis)
     const { runsMs, own } = await page.evaluate(([n, r]) => globalThis.measurePending(n, r), [foreign, runs] as const)
-    const sorted = [...runsMs].sort((a, b) => a - b)
-    return { foreign, own, runsMs, medianMs: sorted[Math.floor(sorted.length / 2)]! }
-  } finally {
-    await browser.close()
-    server.close()
-  }
+    return { foreign, own, runsMs, medianMs: median(runsMs) }
+  })
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,18 +4,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { IntentExpiredError, type OncelyEvent } from '../../src/index.js'
-import { cart, client, drive, network, switchableOnline } from '../support/harness.js'
+import { cart, client, drive, network, runFor, switchableOnline } from '../support/harness.js'
 
 const net = network()
 afterEach(() => vi.useRealTimers())
-
-/** Fake time forward in steps, with the real I/O (IndexedDB, msw) of each step run in between. */
-async function runFor(ms: number, step = 100): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    await vi.advanceTimersByTimeAsync(step)
-    for (let i = 0; i < 10; i++) await new Promise(resolve => setImmediate(resolve))
-  }
-}
 
 const fakeTime = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
 const order = { json: cart, intent: 'checkout:c42' }

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryStore } from '../../src/index.js'
-import { cart, client, network } from '../support/harness.js'
+import { cart, client, network, runFor } from '../support/harness.js'
 
 const net = network()
 afterEach(() => vi.useRealTimers())
-
-/** Runs fake time forward in small steps, letting msw's real I/O happen in between. */
-async function run(ms: number, step = 100): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    await vi.advanceTimersByTimeAsync(step)
-    for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve))
-  }
-}
 
 /** Deterministic and evenly spread over [0, 1): the golden-ratio sequence. */
 const spread = () => {
@@ -26,12 +18,12 @@ async function outage() {
   pay.setDown(true)
   const { api } = client({ store: memoryStore(), random: spread(), retry: { delay: 250 } })
   const calls = Array.from({ length: 20 }, (_, i) => api.post('orders', { json: { ...cart, cartId: `c${i}` }, intent: `checkout:c${i}` }).catch(() => undefined))
-  await run(60_000)
+  await runFor(60_000)
   const duringOutage = pay.requests.length
   pay.setDown(false)
   // One call of the client gets through: the others are woken, spread over their time failing.
   await api.post('orders', { json: { ...cart, cartId: 'probe' }, intent: 'probe' })
-  await run(40_000)
+  await runFor(40_000)
   await Promise.all(calls)
   return { pay, duringOutage }
 }

@@ -98,3 +98,11 @@ export async function drive<T>(work: Promise<T>): Promise<T> {
   }
   return work
 }
+
+/** Runs fake time forward in steps, with the real I/O (IndexedDB, msw) of each step run in between. */
+export async function runFor(ms: number, step = 100): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    await vi.advanceTimersByTimeAsync(step)
+    for (let i = 0; i < 10; i++) await new Promise(resolve => setImmediate(resolve))
+  }
+}
