@@ -33,7 +33,7 @@ export class IntentConflictError extends OncelyError {
 export class IntentExpiredError extends OncelyError {
   override name = 'IntentExpiredError'
   constructor(readonly record: IntentRecord) {
-    super(`Intent ${record.intent} has been pending since ${new Date(record.createdAt).toISOString()}, longer than the ttl: the server may have forgotten its key. Check the order with the server before you forget() it.`)
+    super(`Intent ${record.intent} has been pending since ${new Date(record.createdAt).toISOString()}, past the ttl: the server may have forgotten its key, so it is not sent again.`)
   }
 }
 

@@ -108,7 +108,7 @@ export function readRecord(ctx: Context, intent: string, value: unknown, strict 
   if (decoded.ok) return decoded.record
   const { name } = ctx.config.store
   ctx.emitter.emit({ type: 'storage-degraded', intent, from: name, to: name, reason: `corrupt record: ${decoded.reason}` })
-  if (strict && decoded.foreign) throw new StorageError(`The ${name} store answered ${decoded.reason}: nothing was sent.`)
+  if (strict && decoded.foreign) throw new StorageError(`The ${name} store answered ${decoded.reason}.`)
   return undefined
 }
 
@@ -137,7 +137,7 @@ async function resolve(ctx: Context, name: string, intent: string, print: string
   }
   const won = readRecord(ctx, intent, await config.store.update(name, updater), false)
     ?? readRecord(ctx, intent, await config.store.get(name), true)
-  if (!won) throw new StorageError(`The ${config.store.name} store's update() did not store the intent's record (it must resolve to the stored value): nothing was sent.`)
+  if (!won) throw new StorageError(`The ${config.store.name} store's update() stored no record of the intent.`)
   const minted = won.key === candidate.key
   if (minted) emitter.emit({ type: 'created', intent, key, record: won })
   return { record: won, minted, precounted: minted && precount }
@@ -174,7 +174,7 @@ async function save(ctx: Context, name: string, record: IntentRecord, action: Ac
 /** Another tab decided the intent, or it was cleared, while this call waited to send again. */
 class Superseded extends Error {
   constructor(readonly record: IntentRecord | undefined) {
-    super('The intent was decided or cleared elsewhere before this attempt left.')
+    super()
   }
 }
 
@@ -256,7 +256,7 @@ function superseded(ctx: Context, record: IntentRecord | undefined, start: Inten
     ctx.emitter.emit({ type: 'rejected', intent: record.intent, key: record.key, record, status: record.response!.status })
     return { answer: replayAnswer(record.response!), record, outcome: 'rejected' }
   }
-  throw new IntentPendingError(start, { cause: new StorageError('The intent\'s record was cleared or replaced while this call was under way: nothing more was sent.') })
+  throw new IntentPendingError(start, { cause: new StorageError('The record was cleared or replaced during the call.') })
 }
 
 /** Tells listeners about a store failure (and passes any error through, for `throw`). */

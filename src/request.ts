@@ -44,7 +44,7 @@ export async function prepareBody(body: unknown, json: unknown): Promise<Prepare
     return { send: text, stored: { encoding: 'text', data: text }, contentType: 'application/x-www-form-urlencoded;charset=UTF-8' }
   }
   if (isStream(body)) {
-    throw new OncelyInputError('A stream body cannot be replayed after a timeout or a reload. Pass a string, `json`, bytes, a Blob or FormData.')
+    throw new OncelyInputError(`A stream body cannot be replayed after a timeout or a reload. ${replayable}`)
   }
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return bytes(toUint8(body), undefined)
   // Blob and FormData: let the platform encode them once (FormData gets its multipart boundary here).
@@ -53,8 +53,10 @@ export async function prepareBody(body: unknown, json: unknown): Promise<Prepare
     const encoded = new Response(body)
     return bytes(new Uint8Array(await encoded.arrayBuffer()), encoded.headers.get('content-type') ?? undefined)
   }
-  throw new OncelyInputError(`Unsupported body type ${Object.prototype.toString.call(body)}. Pass a string, \`json\`, URLSearchParams, bytes, a Blob or FormData.`)
+  throw new OncelyInputError(`Unsupported body type ${Object.prototype.toString.call(body)}. ${replayable}`)
 }
+
+const replayable = 'Pass a string, `json`, URLSearchParams, bytes, a Blob or FormData.'
 
 const bytes = (data: Uint8Array<ArrayBuffer>, contentType: string | undefined): PreparedBody =>
   ({ send: data, stored: { encoding: 'base64', data: toBase64(data) }, contentType })
