@@ -81,6 +81,8 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
   async function fire(intent: string): Promise<void> {
     const entry = waiting.get(intent)
     if (!entry) return
+    // Offline, a try would only wait for the network holding the intent's lock: `online` wakes it.
+    if (!config.online.isOnline()) return void waiting.set(intent, { ...entry, timer: undefined })
     waiting.delete(intent)
     const record = await read(intent).catch(error => (isStorageError(error) ? entry.record : undefined))
     if (record?.state !== 'pending') return
