@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', react: 'src/react/index.ts', 'react-native': 'src/react-native/index.ts', server: 'src/server/index.ts', cli: 'src/cli/oncely.ts' },
+  entry: { index: 'src/index.ts', react: 'src/react/index.ts', 'react-native': 'src/react-native/index.ts', 'service-worker': 'src/service-worker.ts', server: 'src/server/index.ts', cli: 'src/cli/oncely.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

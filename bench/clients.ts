@@ -64,8 +64,8 @@ export interface ClientVariant {
 
 export const variants: ClientVariant[] = [
   { name: 'oncely-base1s', retry: { delay: 1000 } },
-  { name: 'oncely-decorrelated', retry: { jitter: 'decorrelated' } },
-  { name: 'oncely-equal', retry: { jitter: 'equal' } },
+  { name: 'oncely-no-quick', retry: { quick: 0 } },
+  { name: 'oncely-spread2', retry: { spread: 2 } },
 ]
 
 const oncelyOutcome = async (run: () => Promise<Response>): Promise<Outcome> => {

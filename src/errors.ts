@@ -7,13 +7,17 @@ export class OncelyError extends Error {
 
 /**
  * The outcome is unknown: retries ran out, the deadline passed, the caller aborted, or the
- * server answered in a way that says nothing about whether it acted. The key is kept and the
- * record stays `pending`; `api.intents.resume(error.record.intent)` continues later.
+ * server answered in a way that says nothing about whether it acted (a 5xx, or a refusal after
+ * an attempt that may have acted). The key is kept and the record stays `pending`; the client
+ * keeps trying it, and `api.intents.resume(intent)` continues it at once.
  */
 export class IntentPendingError extends OncelyError {
   override name = 'IntentPendingError'
-  constructor(readonly record: IntentRecord, options?: { cause?: unknown }) {
-    super(`Intent ${record.intent ?? '(anonymous)'} is still pending after ${record.attempts} attempt(s): the server may or may not have acted. Resume it later with the same key.`, options)
+  /** The refusal that ended this run, when the server refused after an attempt that may have acted (e.g. 401 after a lost answer). */
+  readonly response: Response | undefined
+  constructor(readonly record: IntentRecord, options?: { cause?: unknown; response?: Response }) {
+    super(`Intent ${record.intent ?? '(anonymous)'} is still pending after ${record.attempts} attempt(s): the server may or may not have acted, so its key is kept.`, options)
+    this.response = options?.response
   }
 }
 
@@ -21,7 +25,7 @@ export class IntentPendingError extends OncelyError {
 export class IntentConflictError extends OncelyError {
   override name = 'IntentConflictError'
   constructor(readonly intent: string, readonly expected: string, readonly actual: string) {
-    super(`Intent ${intent} already stands for another request (${expected}); this call (${actual}) was not sent. Use a new intent id for a new action, or forget() the old one.`)
+    super(`Intent ${intent} already stands for another request (${expected}); this call (${actual}) was not sent. Use a new intent id for a new action.`)
   }
 }
 
@@ -29,11 +33,11 @@ export class IntentConflictError extends OncelyError {
 export class IntentExpiredError extends OncelyError {
   override name = 'IntentExpiredError'
   constructor(readonly record: IntentRecord) {
-    super(`Intent ${record.intent} has been pending since ${new Date(record.createdAt).toISOString()}, longer than the ttl: the server may have forgotten its key. Check the order with the server, then forget() the intent to start over.`)
+    super(`Intent ${record.intent} has been pending since ${new Date(record.createdAt).toISOString()}, past the ttl: the server may have forgotten its key, so it is not sent again.`)
   }
 }
 
-/** The server refused and did not act (422 or another 4xx). The next call for this intent starts with a fresh key. */
+/** The server refused, and no attempt under the key can have acted: the next call starts with a fresh key. */
 export class IntentRejectedError extends OncelyError {
   override name = 'IntentRejectedError'
   constructor(readonly record: IntentRecord, readonly response: Response) {
@@ -41,9 +45,17 @@ export class IntentRejectedError extends OncelyError {
   }
 }
 
-/** Bad input (an option, an intent id, a body that cannot be replayed). Nothing was sent or stored. */
+/** Bad input (an option, an intent id, a URL, a body that cannot be replayed). Nothing was sent or stored. */
 export class OncelyInputError extends OncelyError {
   override name = 'OncelyInputError'
+}
+
+/**
+ * The durable store failed (after brief retries) or answered what it cannot have stored. oncely
+ * fails closed: without the store's word on an intent, nothing is minted or sent for it.
+ */
+export class StorageError extends OncelyError {
+  override name = 'StorageError'
 }
 
 const is = <T extends OncelyError>(name: string) => (error: unknown): error is T =>
@@ -54,8 +66,9 @@ export const isIntentConflictError = is<IntentConflictError>('IntentConflictErro
 export const isIntentExpiredError = is<IntentExpiredError>('IntentExpiredError')
 export const isIntentRejectedError = is<IntentRejectedError>('IntentRejectedError')
 export const isOncelyInputError = is<OncelyInputError>('OncelyInputError')
+export const isStorageError = is<StorageError>('StorageError')
 
-/** The request never got an answer (connection refused, reset or dropped). The server may have acted. */
+/** The request failed before an answer arrived (connection refused, reset or dropped). The server may have acted. */
 export class NetworkError extends OncelyError {
   override name = 'NetworkError'
   constructor(options?: { cause?: unknown }) {

@@ -7,12 +7,12 @@ export type { StoredResponse } from './response.js'
 export { isReplayed } from './response.js'
 export type { OncelyEvent, OncelyEventType, Listener } from './events.js'
 export type { IntentStore } from './store/types.js'
-export type { StoreOption } from './store/chain.js'
+export type { StoreOption } from './store/choose.js'
 export { memoryStore } from './store/memory.js'
 export { localStorageStore } from './store/localstorage.js'
 export { indexedDbStore } from './store/indexeddb.js'
 export type { OnlineSource } from './online.js'
-export type { JitterStrategy } from './backoff.js'
+export type { SchedulePolicy } from './schedule.js'
 export type { KeyFormat } from './key.js'
 export {
   OncelyError,
@@ -21,6 +21,7 @@ export {
   IntentExpiredError,
   IntentRejectedError,
   OncelyInputError,
+  StorageError,
   NetworkError,
   DeadlineError,
   isIntentPendingError,
@@ -28,4 +29,5 @@ export {
   isIntentExpiredError,
   isIntentRejectedError,
   isOncelyInputError,
+  isStorageError,
 } from './errors.js'

@@ -38,7 +38,7 @@ export async function readAnswer(live: Response, policy: ResponsePolicy): Promis
   const keep = policy.storeResponse && bytes.byteLength <= policy.maxResponseBytes
   return {
     stored: keep ? { ...head, body: encode(bytes) } : { ...head, truncated: true },
-    response: () => rebuild(live.status, live.statusText, live.headers, bytes, live.url),
+    response: () => rebuild(live, bytes),
   }
 }
 
@@ -59,16 +59,16 @@ function encode(data: Uint8Array): StoredBody {
 const replayed = new WeakSet<Response>()
 const nullBodyStatuses = [101, 204, 205, 304]
 
-function rebuild(status: number, statusText: string, headers: HeadersInit, body: BodyInit | undefined, url: string): Response {
-  const response = new Response(nullBodyStatuses.includes(status) ? null : (body ?? null), { status, statusText, headers })
-  // A constructed Response has an empty URL; keep the live one's, as fetch would report it.
-  if (url) Object.defineProperty(response, 'url', { value: url })
+/** A fresh `Response` like `live` with `body` (read once already), keeping the live URL, as fetch reports it. */
+export function rebuild(live: Pick<Response, 'status' | 'statusText' | 'headers' | 'url'>, body: BodyInit | undefined | void): Response {
+  const response = new Response(nullBodyStatuses.includes(live.status) ? null : (body ?? null), live)
+  if (live.url) Object.defineProperty(response, 'url', { value: live.url })
   return response
 }
 
 /** Rebuilds a stored answer as a standard `Response`, marked so `isReplayed` can tell it from a live one. */
 export function toResponse(stored: StoredResponse): Response {
-  const response = rebuild(stored.status, stored.statusText, stored.headers, storedBodyToSend(stored.body), '')
+  const response = rebuild({ ...stored, headers: new Headers(stored.headers), url: '' }, storedBodyToSend(stored.body))
   replayed.add(response)
   return response
 }

@@ -1,10 +1,11 @@
 import { isHTTPError, isTimeoutError, type Options as KyOptions } from 'ky'
-import { classifyStatus, retryAfterMs } from './classify.js'
+import { classify, retryAfterMs } from './classify.js'
+import { nextDelay } from './schedule.js'
 import { NetworkError } from './errors.js'
 import { waitForOnline } from './online.js'
 import { joinSignals } from './signal.js'
 import type { Config } from './options.js'
-import type { OutageGate } from './outage.js'
+import { rebuild } from './response.js'
 
 /** One run of attempts for a key, as the intent layer sees it. */
 export interface Attempts {
@@ -12,16 +13,20 @@ export interface Attempts {
   method: string
   headers: Headers
   body: string | Uint8Array<ArrayBuffer> | undefined
-  /** Attempts made before this run (from earlier runs or sessions). */
-  previous: number
+  /** The key's header value, set on every attempt after the app's hooks ran: oncely's key wins. */
+  wire: string
   /** Aborts everything: the caller's signal or the deadline. */
   stop: AbortSignal
-  /** The client's outage gate, if on. */
-  gate: OutageGate | undefined
   /** Per-call ky options (`timeout`, `hooks`…). */
   options: KyOptions
-  onAttempt(attempt: number): Promise<void>
-  onRetry(attempt: number, delay: number, reason: string): void
+  /** Failed attempts this run may retry. */
+  limit: number
+  /** Failed attempts of the intent before this run, and when its first attempt left (clock ms): the schedule's inputs. */
+  failed: number
+  since: number
+  /** Called before each attempt leaves; `declined` says the previous one was answered with a 4xx. */
+  onAttempt(declined: boolean): Promise<void>
+  onRetry(delay: number, reason: string): void
   onOffline(): void
 }
 
@@ -34,10 +39,14 @@ export interface Attempts {
  */
 export async function sendAttempts(config: Config, run: Attempts): Promise<Response> {
   const { retry } = config
-  const jitter = retry.jitter()
-  let announce: { attempt: number; reason: string } | undefined
+  let failures = 0
+  let wait = 0
+  let declined = false
   const reasonOf = (error: unknown): string | undefined => {
-    if (isHTTPError(error)) return classifyStatus(error.response.status, retry.statusCodes) === 'retry' ? `HTTP ${error.response.status}` : undefined
+    if (isHTTPError(error)) {
+      const { status, headers } = error.response
+      return classify(status, headers, retry.statusCodes) === 'retry' ? `HTTP ${status}` : undefined
+    }
     if (error instanceof NetworkError) return 'network error'
     if (isTimeoutError(error)) return retry.retryOnTimeout ? 'timeout' : undefined
     return undefined // A bug or an abort is never retried.
@@ -50,65 +59,63 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
     body: run.body,
     prefixUrl: '',
     throwHttpErrors: true,
+    // ky runs the loop; the waits and which answers count against the limit are the schedule's:
+    // ky would wait a Retry-After to the millisecond for every client, and count "wait" answers.
     retry: {
-      limit: retry.limit,
+      limit: Number.POSITIVE_INFINITY,
       methods: [run.method.toLowerCase()],
-      statusCodes: retry.statusCodes,
-      afterStatusCodes: retry.statusCodes,
-      maxRetryAfter: retry.maxRetryAfter,
-      backoffLimit: retry.backoffLimit,
-      delay: retry.delay,
-      retryOnTimeout: retry.retryOnTimeout,
-      jitter: delay => {
-        const next = Math.min(retry.backoffLimit, jitter(delay))
-        if (announce) run.onRetry(announce.attempt, next, announce.reason)
-        announce = undefined
-        return next
-      },
-      shouldRetry: ({ error, retryCount }) => {
+      delay: () => wait,
+      shouldRetry: ({ error }) => {
         const reason = run.stop.aborted ? undefined : reasonOf(error)
         if (reason === undefined) return false
-        const failed = run.previous + retryCount
-        const after = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined
-        if (after === undefined) {
-          announce = { attempt: failed, reason } // ky computes the backoff next and passes it to `jitter`.
-          return true
-        }
-        run.onRetry(failed, Math.min(after, retry.maxRetryAfter), reason)
-        return undefined // ky honours Retry-After itself.
+        const answer = isHTTPError(error) ? error.response : undefined
+        const retryAfter = answer && retryAfterMs(answer.headers.get('retry-after'), config.now())
+        // Told to wait (in progress, or busy with a Retry-After) is not failing: no attempt spent.
+        const told = answer?.status === 409 || (retryAfter !== undefined && [429, 503].includes(answer!.status))
+        if (!told && ++failures > run.limit) return false
+        wait = nextDelay(retry, { failures: run.failed + Math.max(failures, 1), failingFor: config.clock.now() - run.since, retryAfter: told ? retryAfter : undefined }, config.random())
+        run.onRetry(wait, reason)
+        return true
       },
     },
     hooks: {
       ...run.options.hooks,
       beforeRequest: [
         ...(run.options.hooks?.beforeRequest ?? []),
-        async (_request, _options, { retryCount }) => {
+        async () => {
           run.stop.throwIfAborted()
           if (!config.online.isOnline()) {
             run.onOffline()
             await waitForOnline(config.online, run.stop)
           }
-          await run.gate?.pass(run.stop)
-          await run.onAttempt(run.previous + retryCount + 1)
+          // Counted (and written) before it leaves: a page that dies now still knows it may have acted.
+          await run.onAttempt(declined)
         },
       ],
     },
     fetch: async (input, init) => {
       const request = input as Request
+      request.headers.set(config.keyHeader, run.wire)
+      declined = false
       // Either ky's timeout or our stop aborts the request in flight.
       const { controller, dispose } = joinSignals(request.signal, run.stop)
+      let response: Response
       try {
-        const response = await config.fetch(request, { ...init, signal: controller.signal })
-        run.gate?.report(unavailable.includes(response.status) ? 'unreachable' : 'answer')
-        return response
+        response = await (run.options.fetch ?? config.fetch)(request, { ...init, signal: controller.signal })
+        config.clock.observe(response.headers.get('date'))
+        // Read here, inside the attempt and its timeout: a 2xx cut off mid-body is not an answer
+        // (retried: the server replays it), while a refusal is one whatever its body did.
+        if (response.status) response = rebuild(response, await response.arrayBuffer().catch(error => {
+          if (response.ok) throw error
+        }))
       } catch (error) {
-        // A network error or ky's timeout says the server may be down; the caller giving up does not.
-        if (!run.stop.aborted) run.gate?.report('unreachable')
         if (controller.signal.aborted) throw error
         throw new NetworkError({ cause: error })
       } finally {
         dispose()
       }
+      declined = response.status >= 400 && response.status < 500
+      return response
     },
   })
   // ky sleeps between attempts with no signal of ours; the race lets a stop end the call at once,
@@ -116,9 +123,6 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
   attempt.catch(() => {})
   return Promise.race([attempt, stopped(run.stop)])
 }
-
-// Answers that mean the server (or its gateway) is not serving: they count toward an outage.
-const unavailable = [502, 503, 504]
 
 function stopped(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {

@@ -15,9 +15,9 @@ const api = createClient({
   namespace: 'demo-shopper',
   // Short enough that the "slow answer" fault shows a timeout and a retry with the same key.
   timeout: 4000,
-  // Slower than the library's 250 ms default so a person can watch a retry coming, and reload
-  // mid-spinner: the first retry after a lost answer comes 1.5-3 s later.
-  retry: { limit: 8, delay: 3000, jitter: 'equal' },
+  // Slower than the library's quick retries so a person can watch a retry coming, and reload
+  // mid-spinner: no quick retries, so the first retry after a lost answer comes 2-3 s later.
+  retry: { limit: 8, delay: 2000, quick: 0 },
   online: connection,
 })
 

@@ -56,8 +56,9 @@ export function asyncStorageStore(storage: AsyncStorageLike, options: AsyncStora
     get: read,
     update: (key, updater) =>
       serially(key, async () => {
-        const next = updater(await read(key))
-        await storage.setItem(prefix + key, JSON.stringify(next))
+        const current = await read(key)
+        const next = updater(current)
+        if (next !== current) await storage.setItem(prefix + key, JSON.stringify(next))
         return next
       }),
     delete: key => serially(key, () => storage.removeItem(prefix + key)),

@@ -16,6 +16,13 @@ export interface IntentView<T = unknown> {
   busy: boolean
   /** True while a call waits for the connection (it spends no attempts meanwhile). */
   offline: boolean
+  /** True while another tab (or the service worker) drives this intent and this tab's call waits for it. */
+  waiting: boolean
+  /**
+   * True while the intent is pending and the client will try it again on its own (at
+   * `nextRetryAt`, or sooner when the device comes back online): nothing for the user to do.
+   */
+  resuming: boolean
   /** The idempotency key, once minted. */
   key: string | undefined
   /** Attempts sent so far, across reloads. */
@@ -50,7 +57,7 @@ export interface ViewState<T> extends IntentView<T> {
 }
 
 export const initialView = <T>(intent: string): ViewState<T> => ({
-  intent, state: 'idle', ready: false, busy: false, offline: false, key: undefined, attempt: 0,
+  intent, state: 'idle', ready: false, busy: false, offline: false, waiting: false, resuming: false, key: undefined, attempt: 0,
   nextRetryAt: undefined, error: undefined, response: undefined, data: undefined, record: undefined, heard: false,
 })
 
@@ -68,9 +75,9 @@ export function reduceView<T>(view: ViewState<T>, action: ViewAction<T>): ViewSt
     case 'start':
       return { ...view, busy: true, error: undefined }
     case 'settled':
-      return { ...view, busy: false, nextRetryAt: undefined, offline: false, response: action.response, data: action.data, error: action.error }
+      return { ...view, ...still, response: action.response, data: action.data, error: action.error }
     case 'failed':
-      return { ...view, busy: false, nextRetryAt: undefined, offline: false, error: action.error, response: action.response ?? view.response }
+      return { ...view, busy: false, offline: false, waiting: false, error: action.error, response: action.response ?? view.response, ...(view.resuming ? {} : { nextRetryAt: undefined }) }
     case 'reset':
       return { ...initialView<T>(view.intent), ready: true, heard: true }
     case 'event':
@@ -82,19 +89,24 @@ function reduceEvent<T>(view: ViewState<T>, event: OncelyEvent): ViewState<T> {
   switch (event.type) {
     case 'created':
       return { ...fromRecord(view, event.record), busy: true, error: undefined, response: undefined, data: undefined }
+    case 'waiting':
+      return { ...view, busy: true, waiting: true }
     case 'attempt':
-      return { ...view, state: 'pending', busy: true, offline: false, key: event.key, attempt: event.attempt, nextRetryAt: undefined }
+      return { ...view, state: 'pending', busy: true, offline: false, waiting: false, key: event.key, attempt: event.attempt, nextRetryAt: undefined }
     case 'retry-scheduled':
-      return { ...view, busy: true, key: event.key, attempt: Math.max(view.attempt, event.attempt), nextRetryAt: event.at }
+      return { ...view, busy: view.busy && !event.background, resuming: event.background === true, key: event.key, attempt: Math.max(view.attempt, event.attempt), nextRetryAt: event.at }
     case 'offline':
       return { ...view, busy: true, offline: true, key: event.key, nextRetryAt: undefined }
     case 'confirmed':
     case 'rejected':
     case 'replayed':
-      return { ...fromRecord(view, event.record), busy: false, offline: false, nextRetryAt: undefined, error: event.type === 'rejected' ? view.error : undefined }
+      return { ...fromRecord(view, event.record), ...still, error: event.type === 'rejected' ? view.error : undefined }
     case 'pending':
-      return { ...fromRecord(view, event.record), busy: false, offline: false, nextRetryAt: undefined, error: event.error }
+      return { ...fromRecord(view, event.record), ...still, error: event.error }
     case 'storage-degraded':
       return view
   }
 }
+
+// Nothing under way any more.
+const still = { busy: false, offline: false, waiting: false, resuming: false, nextRetryAt: undefined }

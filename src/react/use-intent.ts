@@ -84,6 +84,8 @@ export function useIntent<T = unknown>(api: OncelyClient, intent: string, option
   const latest = useRef({ parse, deadline, resumeOnMount })
   latest.current = { parse, deadline, resumeOnMount }
   const mounted = useRef(false)
+  // A send or resume of this component under way: its own result, not an event, fills the view.
+  const calling = useRef(0)
   const busy = useRef(false)
   busy.current = view.busy
 
@@ -92,6 +94,7 @@ export function useIntent<T = unknown>(api: OncelyClient, intent: string, option
   }, [])
 
   const settle = useCallback(async (call: () => Promise<Response>): Promise<Outcome<T>> => {
+    calling.current++
     try {
       const response = await call()
       try {
@@ -101,6 +104,8 @@ export function useIntent<T = unknown>(api: OncelyClient, intent: string, option
       }
     } catch (error) {
       return { type: 'failed', error, response: isIntentRejectedError(error) ? error.response : undefined }
+    } finally {
+      calling.current--
     }
   }, [])
 
@@ -117,7 +122,16 @@ export function useIntent<T = unknown>(api: OncelyClient, intent: string, option
     }
     if (stored.intent !== intent) local({ type: 'reset' })
     const unsubscribe = api.subscribe(event => {
-      if (event.intent === intent) local({ type: 'event', event })
+      if (event.intent !== intent) return
+      local({ type: 'event', event })
+      // Decided without a call of this component (another tab, the service worker, the client's
+      // background tries): show the stored answer as if it had come to `send`.
+      if ((event.type === 'confirmed' || event.type === 'rejected') && event.record.response && !calling.current) {
+        const response = toResponse(event.record.response)
+        void Promise.resolve(event.record.response.body ? latest.current.parse(response) : undefined)
+          .catch(() => undefined)
+          .then(data => local({ type: 'settled', response, data }))
+      }
     })
     void (async () => {
       let record: IntentRecord | undefined

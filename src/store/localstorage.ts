@@ -22,8 +22,9 @@ export function localStorageStore(storage: Storage = globalThis.localStorage): I
     atomic: false,
     get: async key => read(key),
     update: async (key, updater) => {
-      const next = updater(read(key))
-      storage.setItem(prefix + key, JSON.stringify(next))
+      const current = read(key)
+      const next = updater(current)
+      if (next !== current) storage.setItem(prefix + key, JSON.stringify(next))
       return next
     },
     delete: async key => storage.removeItem(prefix + key),

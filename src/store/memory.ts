@@ -12,8 +12,9 @@ export function memoryStore(): IntentStore {
     atomic: true,
     get: async key => copy(map.get(key)),
     update: async (key, updater) => {
-      const next = updater(copy(map.get(key)))
-      map.set(key, copy(next))
+      const current = copy(map.get(key))
+      const next = updater(current)
+      if (next !== current) map.set(key, copy(next))
       return copy(next)
     },
     delete: async key => void map.delete(key),

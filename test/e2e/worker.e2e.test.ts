@@ -11,7 +11,7 @@ import { buildInto } from '../package/build.js'
 
 const workerSource = (dist: string) => `
 import { createClient } from ${JSON.stringify(join(dist, 'index.js'))}
-const api = createClient({ prefixUrl: self.location.origin, retry: { delay: 1, jitter: 'none' } })
+const api = createClient({ prefixUrl: self.location.origin, retry: { delay: 1 } })
 const events = []
 api.subscribe(event => events.push(event.type))
 try {

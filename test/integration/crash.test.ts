@@ -19,7 +19,7 @@ function diesBeforeConfirming(inner: IntentStore): IntentStore {
 }
 
 /**
- * DESIGN.md section 6: a "reload" at each step of a call. Each row leaves a page dead at one
+ * A "reload" at each step of a call (docs/design.md, "The life of one call"). Each row leaves a page dead at one
  * point; a new client on the same IndexedDB resumes, and the ledger shows one charge, one key.
  */
 describe('crash-point matrix: a reload at every step', () => {

@@ -32,6 +32,20 @@ describe('api.fetch, fetch-compatible', () => {
     expect(pay.charges[0]!.body).toBe(JSON.stringify(cart))
   })
 
+  it('keeps what the Request says about redirects and credentials', async () => {
+    net.payments()
+    const seen: RequestInit[] = []
+    const { api } = client({ fetch: async (input, init) => {
+      const request = input as Request
+      seen.push({ redirect: request.redirect, credentials: request.credentials, ...init })
+      return globalThis.fetch(request, init)
+    } })
+
+    await api.fetch(new Request('http://api.test/orders', { method: 'POST', body: '{}', redirect: 'manual', credentials: 'omit' }), { intent: 'x' })
+
+    expect(seen[0]).toMatchObject({ redirect: 'manual', credentials: 'omit' })
+  })
+
   it('gives a call without an intent its own key for its retries, stored nowhere', async () => {
     const pay = net.payments()
     pay.fail({ type: 'drop-after-commit' })

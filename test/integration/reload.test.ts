@@ -13,7 +13,8 @@ describe('a pending intent survives a reload', () => {
     pay.fail({ type: 'drop-after-commit' }, { type: 'drop-before' })
 
     await expect(first.api.post('orders', { json: cart, intent: 'checkout:c42' })).rejects.toBeInstanceOf(IntentPendingError)
-    // "Reload": a new client, nothing shared but the database.
+    // "Reload": the first page is gone; a new client shares nothing with it but the database.
+    first.api.close()
     const second = client({ db: first.db })
     const [pending] = await second.api.intents.pending()
     const res = await second.api.intents.resume('checkout:c42')
@@ -30,6 +31,7 @@ describe('a pending intent survives a reload', () => {
     const first = client({ retry: { limit: 0 } })
     pay.fail({ type: 'drop-after-commit' })
     await expect(first.api.post('orders', { json: cart, intent: 'checkout:c42' })).rejects.toBeInstanceOf(IntentPendingError)
+    first.api.close()
 
     const second = client({ db: first.db })
     const res = await second.api.post('orders', { json: cart, intent: 'checkout:c42' })
@@ -97,7 +99,8 @@ describe('a pending intent survives a reload', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const pay = net.payments()
     pay.fail(...Array.from({ length: 50 }, () => ({ type: 'drop-before' as const })))
-    const { api, events } = client({ deadline: 1000, retry: { delay: 300, limit: 100 } })
+    // The call alone: the background tries that follow it have their own tests (background.test.ts).
+    const { api, events } = client({ deadline: 1000, retry: { delay: 300, limit: 100 }, background: false })
 
     const call = api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(e => e)
     // Backoff 300, 600, 1200 ms: attempts at 0, 300 and 900; the deadline at 1000 ends the third wait.

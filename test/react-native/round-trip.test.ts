@@ -19,7 +19,7 @@ function payments() {
 /** The app's client as the React Native setup snippet makes it; a new one per "app launch". */
 function app(storage: AsyncStorageLike, netInfo = memoryNetInfo(), retry = {}) {
   const online = netInfoOnlineSource(netInfo)
-  const api = createClient({ prefixUrl: 'http://api.test', store: asyncStorageStore(storage), online, retry: { delay: 1, jitter: 'none', ...retry } })
+  const api = createClient({ prefixUrl: 'http://api.test', store: asyncStorageStore(storage), online, retry: { delay: 1, ...retry } })
   const events: OncelyEvent[] = []
   api.subscribe(event => events.push(event))
   return { api, events, online }
@@ -39,6 +39,7 @@ describe('oncely on AsyncStorage and NetInfo', () => {
     expect(pending).toMatchObject({ state: 'pending', attempts: 1 })
     expect(JSON.parse(storage.data.get('oncely:default/checkout:c1')!)).toMatchObject({ key: pending!.key, state: 'pending' })
     expect(pay.charges).toHaveLength(1)
+    first.api.close()
 
     const relaunched = app(storage)
     expect((await relaunched.api.intents.pending()).map(r => r.intent)).toEqual(['checkout:c1'])

@@ -4,8 +4,8 @@ import { initialView, reduceView, type ViewAction, type ViewState } from '../../
 
 const key = '01900000-0000-7000-8000-000000000000'
 const record = (fields: Partial<IntentRecord> = {}): IntentRecord => ({
-  v: 1, intent: 'checkout:1', key, state: 'pending', fingerprint: 'POST x', request: { method: 'POST', url: 'http://api.test/orders', headers: [] },
-  attempts: 1, createdAt: 0, updatedAt: 0, ...fields,
+  v: 1, namespace: 'default', intent: 'checkout:1', key, wire: `"${key}"`, state: 'pending', fingerprint: 'POST x',
+  request: { method: 'POST', url: 'http://api.test/orders', headers: [] }, attempts: 1, declined: 0, createdAt: 0, updatedAt: 0, ...fields,
 })
 const view = (fields: Partial<ViewState<unknown>> = {}): ViewState<unknown> => ({ ...initialView('checkout:1'), ready: true, ...fields })
 const event = (e: Extract<ViewAction<unknown>, { type: 'event' }>['event']): ViewAction<unknown> => ({ type: 'event', event: e })

@@ -3,14 +3,16 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { setupServer } from 'msw/node'
 import { StrictMode, useEffect } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createClient, memoryStore, type IntentStore, type OncelyClient, type RetryOptions, type OncelyEvent } from '../../src/index.js'
+import { createClient, memoryStore, type ClientOptions, type IntentStore, type OncelyClient, type RetryOptions, type OncelyEvent } from '../../src/index.js'
 import { useIntent, type IntentHandle, type UseIntentOptions } from '../../src/react/index.js'
 import { gate, paymentServer } from '../support/payments.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+const clients: OncelyClient[] = []
 afterEach(() => {
   cleanup()
+  for (const api of clients.splice(0)) api.close()
   server.resetHandlers()
 })
 afterAll(() => server.close())
@@ -22,8 +24,9 @@ function payments() {
 }
 
 /** A client as the app makes it; `store` is shared between "page loads" to simulate a reload. */
-function client(store: IntentStore, retry: RetryOptions = {}) {
-  const api = createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, jitter: 'none', ...retry } })
+function client(store: IntentStore, retry: RetryOptions = {}, options: Omit<ClientOptions, 'retry' | 'store'> = {}) {
+  const api = createClient({ prefixUrl: 'http://api.test', store, retry: { delay: 1, ...retry }, ...options })
+  clients.push(api)
   const events: OncelyEvent[] = []
   api.subscribe(event => events.push(event))
   return { api, events }
@@ -55,15 +58,18 @@ async function leavePending(store: IntentStore, pay: ReturnType<typeof paymentSe
   const { api } = client(store, { limit: 0 })
   pay.fail({ type: fault })
   await expect(api.post('orders', { json: cart, intent: `checkout:${cart.id}` })).rejects.toMatchObject({ name: 'IntentPendingError' })
-  return (await api.intents.get(`checkout:${cart.id}`))!
+  const record = (await api.intents.get(`checkout:${cart.id}`))!
+  // The page is gone: its client tries nothing more.
+  api.close()
+  return record
 }
 
 describe('useIntent', () => {
   it('shows pending, the retries, then confirmed, with one charge', async () => {
     const pay = payments()
     pay.fail({ type: 'status', status: 503 }, { type: 'drop-before' })
-    // Long enough between attempts for the scheduled retry to be seen on screen.
-    const { api } = client(memoryStore(), { delay: () => 40 })
+    // Long enough between attempts for the scheduled retry to be seen on screen: no quick retries, 40 ms or more.
+    const { api } = client(memoryStore(), { delay: 40, quick: 0 })
     const seen: IntentHandle<Order>[] = []
     render(<Checkout api={api} seen={seen} />)
     await waitFor(() => expect(seen.at(-1)!.ready).toBe(true))
@@ -167,7 +173,8 @@ describe('useIntent', () => {
   it('shows a pending outcome with its error when retries run out, and resume() finishes it', async () => {
     const pay = payments()
     pay.fail({ type: 'drop-after-commit' }, { type: 'drop-before' })
-    const { api } = client(memoryStore(), { limit: 1 })
+    // No background tries here: the user's Resume is what finishes it.
+    const { api } = client(memoryStore(), { limit: 1 }, { background: false })
     const seen: IntentHandle<Order>[] = []
     render(<Checkout api={api} seen={seen} />)
     fireEvent.click(screen.getByText('Pay'))
@@ -178,6 +185,40 @@ describe('useIntent', () => {
     await waitFor(() => expect(state()).toBe('confirmed'))
     expect(seen.at(-1)).toMatchObject({ attempt: 3, error: undefined })
     expect(pay.charges).toHaveLength(1)
+  })
+
+  it('shows that the client keeps trying on its own, then the confirmation, with no click', async () => {
+    const pay = payments()
+    pay.fail({ type: 'drop-after-commit' })
+    // Background tries at least 40 ms apart, so "resuming" is on screen between them.
+    const { api } = client(memoryStore(), { limit: 0, delay: 40, quick: 0 })
+    const seen: IntentHandle<Order>[] = []
+    render(<Checkout api={api} seen={seen} />)
+    fireEvent.click(screen.getByText('Pay'))
+
+    await waitFor(() => expect(seen.at(-1)).toMatchObject({ state: 'pending', resuming: true, busy: false }))
+    expect(seen.at(-1)!.nextRetryAt).toBeGreaterThan(Date.now() - 1000)
+    await waitFor(() => expect(state()).toBe('confirmed'))
+
+    expect(seen.at(-1)).toMatchObject({ resuming: false, nextRetryAt: undefined, data: { orderId: 'ord_1' } })
+    expect(pay.charges).toHaveLength(1)
+    expect(new Set(pay.keys()).size).toBe(1)
+  })
+
+  it('shows an intent another tab confirmed, with its order, without a request of its own', async () => {
+    const pay = payments()
+    const store = memoryStore()
+    const { api } = client(store)
+    const other = client(store)
+    const seen: IntentHandle<Order>[] = []
+    render(<Checkout api={api} seen={seen} />)
+    await waitFor(() => expect(seen.at(-1)!.ready).toBe(true))
+
+    await other.api.post('orders', { json: cart, intent: `checkout:${cart.id}` })
+    await waitFor(() => expect(state()).toBe('confirmed'))
+
+    expect(seen.at(-1)).toMatchObject({ busy: false, data: { orderId: 'ord_1' } })
+    expect(pay.requests).toHaveLength(1)
   })
 
   it('reset() forgets a decided intent, so the next send is a new order with a new key', async () => {

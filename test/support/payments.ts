@@ -1,11 +1,13 @@
-import { http, HttpResponse } from 'msw'
+import { delay, http, HttpResponse } from 'msw'
 
 /** What the fake payment server does with the next request, in order; then it behaves. */
 export type Fault =
+  | { type: 'pass' } // behaves: lets a later fault hit a later request
   | { type: 'drop-before' } // the connection dies before the server acts
   | { type: 'drop-after-commit' } // the server charges, then the response is lost
-  | { type: 'status'; status: number; retryAfter?: string } // answers without acting
+  | { type: 'status'; status: number; retryAfter?: string; replayed?: boolean } // answers without acting
   | { type: 'hold'; release: Promise<void> } // acts only once `release` resolves
+  | { type: 'slow'; ms: number } // acts at once, answers `ms` later (past a client's timeout)
 
 export interface Charge {
   key: string
@@ -18,7 +20,11 @@ export interface Charge {
  * with a key is still running, 422 when a key comes back with another payload. Every test counts
  * its effects here rather than in a fake of its own.
  */
-export function paymentServer(base = 'http://api.test') {
+export function paymentServer(base = 'http://api.test', options: { rawKeys?: boolean; clock?: (() => number) | false } = {}) {
+  const { clock = Date.now } = options
+  // Every answer carries the server's Date, as real servers' do (the client checks its clock by it).
+  const answer = (body: Record<string, string>, status: number, headers: Record<string, string> = {}) =>
+    HttpResponse.json(body, { status, headers: clock ? { ...headers, date: new Date(clock()).toUTCString() } : headers })
   const charges: Charge[] = []
   const seen = new Map<string, { body: string; response?: { status: number; body: Record<string, string> } }>()
   const faults: Fault[] = []
@@ -33,16 +39,18 @@ export function paymentServer(base = 'http://api.test') {
     if (fault?.type === 'drop-before') return HttpResponse.error()
     if (fault?.type === 'status') {
       const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
-      return HttpResponse.json({ title: `status ${fault.status}` }, { status: fault.status, headers })
+      if (fault.replayed) headers['idempotent-replayed'] = 'true'
+      return answer({ title: `status ${fault.status}` }, fault.status, headers)
     }
-    if (!raw) return HttpResponse.json({ title: 'Idempotency-Key is required' }, { status: 400 })
-    const key = raw.replace(/^"|"$/g, '')
+    if (!raw) return answer({ title: 'Idempotency-Key is required' }, 400)
+    // Most servers take an sf-string's quotes off; some keep the raw value, quotes and all.
+    const key = options.rawKeys ? raw : raw.replace(/^"|"$/g, '')
     const body = await request.text()
     const known = seen.get(key)
     if (known) {
-      if (known.body !== body) return HttpResponse.json({ title: 'key reused with another payload' }, { status: 422 })
-      if (!known.response) return HttpResponse.json({ title: 'in progress' }, { status: 409 })
-      return HttpResponse.json(known.response.body, { status: known.response.status, headers: { 'idempotent-replayed': 'true' } })
+      if (known.body !== body) return answer({ title: 'key reused with another payload' }, 422)
+      if (!known.response) return answer({ title: 'in progress' }, 409)
+      return answer(known.response.body, known.response.status, { 'idempotent-replayed': 'true' })
     }
     const entry: { body: string; response?: { status: number; body: Record<string, string> } } = { body }
     seen.set(key, entry)
@@ -50,7 +58,8 @@ export function paymentServer(base = 'http://api.test') {
     charges.push({ key, body })
     entry.response = { status: 201, body: { orderId: `ord_${charges.length}`, key } }
     if (fault?.type === 'drop-after-commit') return HttpResponse.error()
-    return HttpResponse.json(entry.response.body, { status: 201 })
+    if (fault?.type === 'slow') await delay(fault.ms)
+    return answer(entry.response.body, 201)
   })
 
   return {

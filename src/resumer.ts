@@ -1,0 +1,154 @@
+import { isHTTPError } from 'ky'
+import { retryAfterMs } from './classify.js'
+import { IntentExpiredError, isIntentExpiredError, isStorageError } from './errors.js'
+import type { OncelyEvent } from './events.js'
+import { storeKey, type Context } from './intent.js'
+import { isExpired, type IntentRecord } from './record.js'
+import { nextDelay } from './schedule.js'
+
+// The longest a backlog woken by the server answering again is spread over.
+const maxDrain = 30_000
+
+/** The Background Sync tag pages register when an intent goes pending (see `oncely/service-worker`). */
+export const syncTag = 'oncely'
+
+/** How the client finishes pending intents on its own (on the `retry` schedule). `false` turns it off. */
+export interface BackgroundPolicy {
+  /** Device signals (online, page visible, the server answering) wake waiting intents spread over this many ms, not all at once. */
+  wake: number
+}
+
+/** What one background try came to. */
+export type Tried = 'done' | 'busy' | unknown
+
+export interface Resumer {
+  /** Picks up this namespace's pending intents, and listens to the device and to other tabs. */
+  start(): void
+  /** Stops all of that: timers, listeners, the channel, and tries under way. */
+  stop(): void
+}
+
+/**
+ * Keeps driving pending intents to a definitive answer, with their keys, after the call that
+ * started them gave up: on the schedule's long horizon, at once (spread over `wake`) when the
+ * device comes back online, the page becomes visible or the server answers again. One tab drives
+ * an intent at a time (`try_` takes the Web Lock only if it is free); every tab hears the outcome
+ * on a BroadcastChannel and reports it as its own event (`remote: true`).
+ */
+export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () => Promise<IntentRecord[]>, read: (intent: string) => Promise<IntentRecord | undefined>, try_: (record: IntentRecord, signal: AbortSignal) => Promise<Tried>): Resumer {
+  const { config, emitter } = ctx
+  const stopped = new AbortController()
+  const waiting = new Map<string, { record: IntentRecord; at: number; timer: ReturnType<typeof setTimeout> | undefined; reason: string }>()
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oncely:${encodeURIComponent(config.namespace)}`) : undefined
+  // Node keeps a process alive for an open channel; a client's listening must not.
+  ;(channel as { unref?(): void } | undefined)?.unref?.()
+
+  const later = (intent: string, record: IntentRecord, delay: number, reason: string) => {
+    drop(intent)
+    if (stopped.signal.aborted) return
+    const at = config.now() + delay
+    const timer = config.online.isOnline() ? setTimeout(() => void fire(intent), delay) : undefined
+    // A Node process (a server, a test) is not kept alive by intents waiting for their next try.
+    ;(timer as { unref?(): void } | undefined)?.unref?.()
+    waiting.set(intent, { record, at, timer, reason })
+    emitter.emit({ type: 'retry-scheduled', intent, key: record.key, attempt: record.attempts, delay, at, reason, background: true })
+  }
+  const drop = (intent: string) => {
+    clearTimeout(waiting.get(intent)?.timer)
+    waiting.delete(intent)
+  }
+  const track = (record: IntentRecord, error: unknown) => {
+    if (isIntentExpiredError(error)) return drop(record.intent!)
+    const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined
+    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt, retryAfter }, config.random())
+    later(record.intent!, record, delay, 'background')
+  }
+  /**
+   * Brings waiting tries forward. A device signal (online, page visible): within `wake` ms. The
+   * server answering again: within how long each intent has been failing (at most 30 s), so a
+   * client holding a backlog lets it back in spread out, not as one wall of requests.
+   */
+  const wake = (drain: boolean) => {
+    for (const [intent, { record, at, timer, reason }] of waiting) {
+      // Drawn once: each later answer drawing again would pull the backlog into the earliest draw.
+      if (reason === 'woken' && timer) continue
+      const window = drain ? Math.min(maxDrain, Math.max(policy.wake, config.clock.now() - record.createdAt)) : policy.wake
+      const delay = config.random() * window
+      if (config.now() + delay < at || !timer) later(intent, record, delay, 'woken')
+    }
+  }
+
+  async function fire(intent: string): Promise<void> {
+    const entry = waiting.get(intent)
+    if (!entry) return
+    // Offline, a try would only wait for the network holding the intent's lock: `online` wakes it.
+    if (!config.online.isOnline()) return void waiting.set(intent, { ...entry, timer: undefined })
+    waiting.delete(intent)
+    const record = await read(intent).catch(error => (isStorageError(error) ? entry.record : undefined))
+    if (record?.state !== 'pending') return
+    if (isExpired(record, config.ttl, config.clock.now())) {
+      // Not resumed silently: the server may have forgotten the key.
+      return emitter.emit({ type: 'pending', intent, key: record.key, record, error: new IntentExpiredError(record) })
+    }
+    const tried = await try_(record, stopped.signal)
+    // A pending outcome re-tracks the intent through its event; these end without one.
+    if (tried === 'busy' || isStorageError(tried)) track(record, undefined)
+  }
+
+  const stops: Array<() => void> = [() => channel?.close()]
+  // A page that a service worker controls asks it to finish what is pending after the page is
+  // gone (Background Sync); elsewhere the next page load picks it up, so a refusal changes nothing.
+  const askForSync = () => {
+    const workers = (globalThis.navigator as { serviceWorker?: ServiceWorkerContainer } | undefined)?.serviceWorker
+    if (workers?.controller) workers.ready.then(r => (r as { sync?: { register(tag: string): Promise<void> } }).sync?.register(syncTag)).catch(() => undefined)
+  }
+  stops.push(emitter.subscribe((event: OncelyEvent) => {
+    const { intent } = event
+    if (intent === undefined) return
+    if (event.type === 'pending') {
+      track(event.record, event.error)
+      askForSync()
+    }
+    if (event.type === 'confirmed' || event.type === 'rejected' || event.type === 'replayed') {
+      drop(intent)
+      if (event.type !== 'replayed' && !event.remote) {
+        channel?.postMessage({ intent })
+        // The server answers again: intents waiting on this client need not wait out their backoff.
+        wake(true)
+      }
+    }
+  }))
+
+  return {
+    start() {
+      stops.push(config.online.subscribe(online => online && wake(false)))
+      const page = globalThis.document
+      const visible = () => page.visibilityState === 'visible' && wake(false)
+      page?.addEventListener?.('visibilitychange', visible)
+      stops.push(() => page?.removeEventListener?.('visibilitychange', visible))
+      if (channel) {
+        channel.onmessage = async ({ data }: MessageEvent<{ intent: string }>) => {
+          const record = await read(data.intent).catch(() => undefined)
+          if (record?.state === 'confirmed') emitter.emit({ type: 'confirmed', intent: data.intent, key: record.key, record, remote: true })
+          if (record?.state === 'rejected') emitter.emit({ type: 'rejected', intent: data.intent, key: record.key, record, status: record.response?.status ?? 0, remote: true })
+        }
+      }
+      // A new page picks up what earlier pages left pending, each when its schedule says it is due.
+      const scan = setTimeout(async () => {
+        for (const record of await list().catch(() => [])) {
+          // A call of this tab is already driving it: its outcome event says what comes next.
+          if (waiting.has(record.intent!) || ctx.flights.get(storeKey(config.namespace, record.intent!))) continue
+          const age = config.clock.now() - record.updatedAt
+          const due = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt }, config.random()) - age
+          later(record.intent!, record, Math.max(due, config.random() * policy.wake), 'picked up')
+        }
+      })
+      stops.push(() => clearTimeout(scan))
+    },
+    stop() {
+      stopped.abort()
+      for (const stop of stops.splice(0)) stop()
+      for (const intent of [...waiting.keys()]) drop(intent)
+    },
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * When an intent that has no definitive answer yet is tried again: one pure policy for the
+ * retries of a call and for the client's background tries after it, randomness passed in.
+ * The reasoning, with figures, is in docs/schedule.md.
+ */
+export interface SchedulePolicy {
+  /** Quick retries for a blip: the n-th waits a random time in [0, `delay` · 2^(n-1)) ms… */
+  delay: number
+  /** …for the first `quick` failures. */
+  quick: number
+  /**
+   * Then the wait is `spread` × how long the intent has been failing, ±50 % at random, from
+   * `delay` · 2^`quick` up to `backoffLimit` ms: an intent failing for a minute waits about a
+   * minute, so a backlog built up over an outage of T comes back spread over a window
+   * proportional to T, with no client knowing about the others.
+   */
+  spread: number
+  backoffLimit: number
+  /** The longest `Retry-After` honoured, ms: a longer one is cut to this. */
+  maxRetryAfter: number
+}
+
+export const defaultSchedule: SchedulePolicy = { delay: 250, quick: 3, spread: 1, backoffLimit: 5 * 60_000, maxRetryAfter: 10 * 60_000 }
+
+/** What the schedule knows of one intent. */
+export interface Failing {
+  /** Failed attempts so far, this one included; answers that told the client to wait do not count. */
+  failures: number
+  /** How long it has been failing: now minus its first attempt, ms. */
+  failingFor: number
+  /** The server's `Retry-After`, ms, when it asked for a pause. */
+  retryAfter?: number | undefined
+}
+
+/** The wait before the next try, ms. `random` is a draw in [0, 1). */
+export function nextDelay(policy: SchedulePolicy, state: Failing, random: number): number {
+  const { delay, quick, spread, backoffLimit, maxRetryAfter } = policy
+  const { failures, failingFor, retryAfter } = state
+  if (retryAfter !== undefined) {
+    // As asked, plus up to a quarter more: never exactly N s for every client the server told.
+    const asked = Math.min(retryAfter, maxRetryAfter)
+    return asked + random * Math.max(asked / 4, delay)
+  }
+  if (failures <= quick) return random * delay * 2 ** (Math.max(failures, 1) - 1)
+  return Math.min(backoffLimit, Math.max(delay * 2 ** quick, spread * failingFor * (0.5 + random)))
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { defaultSchedule as policy, nextDelay } from '../../src/schedule.js'
+
+const s = 1000
+
+describe('nextDelay', () => {
+  it.each([
+    // Quick retries for a blip: full jitter over 250, 500, 1000 ms.
+    { title: 'the first failure, at random 0.5', failures: 1, failingFor: 0, random: 0.5, expected: 125 },
+    { title: 'the second, at the top of its range', failures: 2, failingFor: 200, random: 0.999, expected: 499.5 },
+    { title: 'the third', failures: 3, failingFor: 700, random: 0.5, expected: 500 },
+    // Then about as long as the intent has been failing (±50 %), from 2 s to 5 min.
+    { title: 'the fourth, failing for a second: the 2 s floor', failures: 4, failingFor: 1 * s, random: 0.5, expected: 2 * s },
+    { title: 'failing for a minute: about a minute', failures: 6, failingFor: 60 * s, random: 0.5, expected: 60 * s },
+    { title: 'failing for a minute, lowest draw: half', failures: 6, failingFor: 60 * s, random: 0, expected: 30 * s },
+    { title: 'failing for a minute, highest draw: half again', failures: 6, failingFor: 60 * s, random: 0.999, expected: 89.94 * s },
+    { title: 'failing for an hour: the 5 min ceiling', failures: 20, failingFor: 3600 * s, random: 0.5, expected: 300 * s },
+    // Told to wait: as asked, plus up to a quarter more.
+    { title: 'Retry-After 1 s, lowest draw', failures: 1, failingFor: 0, retryAfter: 1 * s, random: 0, expected: 1 * s },
+    { title: 'Retry-After 1 s, at random 0.5: up to 250 ms more', failures: 1, failingFor: 0, retryAfter: 1 * s, random: 0.5, expected: 1.125 * s },
+    { title: 'Retry-After 120 s is honoured past the old 20 s cap', failures: 9, failingFor: 5 * s, retryAfter: 120 * s, random: 0, expected: 120 * s },
+    { title: 'Retry-After a day is cut to 10 min', failures: 1, failingFor: 0, retryAfter: 86_400 * s, random: 0, expected: 600 * s },
+  ])('$title', ({ failures, failingFor, retryAfter, random, expected }) => {
+    expect(nextDelay(policy, { failures, failingFor, retryAfter }, random)).toBeCloseTo(expected, 6)
+  })
+
+  it('spreads a population: from a thousand draws, waits fill [0.5, 1.5] × the age evenly', () => {
+    const waits = Array.from({ length: 1000 }, (_, i) => nextDelay(policy, { failures: 10, failingFor: 100 * s }, (i + 0.5) / 1000) / (100 * s))
+    const tenths = Array.from({ length: 10 }, (_, d) => waits.filter(w => w >= 0.5 + d / 10 && w < 0.6 + d / 10).length)
+    expect(Math.min(...waits)).toBeCloseTo(0.5, 3)
+    expect(Math.max(...waits)).toBeCloseTo(1.5, 3)
+    expect(tenths).toEqual(Array(10).fill(100))
+  })
+})
