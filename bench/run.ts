@@ -10,6 +10,7 @@ import { chart } from './chart.js'
 import { chaosRun, type ChaosSettings, type ClientFigures } from './chaos.js'
 import { variants } from './clients.js'
 import { nodeOverhead } from './overhead.js'
+import { serverOverhead } from './server-overhead.js'
 import { spawnServer } from './remote.js'
 import { chaosTable, goalTable, goals, overheadTable, settingsLine, sizeTable } from './report.js'
 import { sizes } from './size.js'
@@ -27,6 +28,7 @@ const mode = quick
       chaos: { intents: 150, arrivalMs: 10_000, outage: { start: 4000, end: 7000 }, tailMs: 12_000, timeout: 2000, slowMs: 2500, resumeMs: 8000, seed: 5 },
       overhead: { iterations: 300, warmup: 30 },
       browser: { options: { iterations: 150, warmup: 20, stores: ['indexeddb'] } as PageOptions, budgetMs: 20_000 },
+      server: { pairs: 150, warmup: 20, blocks: 2, blockMs: 500, concurrency: 8, keys: 1500, slowPairs: 20 },
       out: { json: withVariants ? 'quick-variants.json' : 'quick.json', svg: withVariants ? 'quick-variants.svg' : 'quick.svg' },
     }
   : {
@@ -35,6 +37,7 @@ const mode = quick
       chaos: { intents: 1000, arrivalMs: 30_000, outage: { start: 10_000, end: 20_000 }, tailMs: 35_000, timeout: 2000, slowMs: 2500, resumeMs: 20_000, seed: 5 },
       overhead: { iterations: 2000, warmup: 100 },
       browser: { options: { iterations: 1000, warmup: 50, stores: ['indexeddb', 'memory'] } as PageOptions, budgetMs: 120_000 },
+      server: { pairs: 2000, warmup: 200, blocks: 4, blockMs: 2000, concurrency: 8, keys: 20_000, slowPairs: 300 },
       out: { json: withVariants ? 'variants.json' : 'latest.json', svg: withVariants ? 'variants.svg' : 'chart.svg' },
     }
 const chaosSettings: ChaosSettings = mode.chaos
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     console.log(sizeTable(rows))
     return rows
   })
+  const serverHalf = await section('4. oncely/server: the handler bare and wrapped, per store (loopback, interleaved)', timings, () => serverOverhead(mode.server))
   const goalRows = goals(chaos, overhead, browser!, bundle)
   console.log('\n## Goals\n')
   console.log(goalTable(goalRows))
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
     chaos: { settings: chaosSettings, ps: mode.ps, mix: { dropAfterCommit: 0.6, dropBefore: 0.2, slow: 0.2 }, clients: chaos },
     overhead: { node: overhead, chromium: browser! },
     size: bundle,
+    server: serverHalf,
     goals: goalRows,
   }
   mkdirSync(resultsDir, { recursive: true })

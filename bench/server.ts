@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-// The shared reference engine (house rule: the fake server that counts effects is shared, not
-// re-written). Its in-memory store handles ~30k requests/s on one core, far above what the bench
-// sends, so the bench only adds fault injection, the outage and counting around it.
-import { createEngine, type IdempotencyEngine } from '../demo/server/idempotency.js'
-import { createMemoryStore } from '../demo/server/store/memory.js'
+// The demo's shop on oncely/server (house rule: the fake server that counts effects is shared, not
+// re-written), on its in-memory store: far above what the bench sends, so the bench only adds
+// fault injection, the outage and counting around it.
+import { createShop, type Shop } from '../demo/server/shop.js'
 import { decideFault, type Fault, type FaultPlan } from './faults.js'
 
 /** One chaos run as the server sees it. Times are epoch ms, so the client process agrees on them. */
@@ -36,7 +35,7 @@ export interface LaneStats {
 }
 
 interface Lane {
-  engine: IdempotencyEngine
+  shop: Promise<Shop>
   requests: number
   outageRequests: number
   attempts: Map<string, number>
@@ -48,7 +47,7 @@ interface Lane {
 const ORDER_PATH = /^\/([a-z0-9-]+)\/orders$/
 
 const newLane = (): Lane => ({
-  engine: createEngine({ store: createMemoryStore() }),
+  shop: createShop({ backend: { kind: 'memory' } }),
   requests: 0,
   outageRequests: 0,
   attempts: new Map(),
@@ -121,9 +120,13 @@ export async function startChaosServer() {
     const keyHeader = Array.isArray(header) ? header[0] : header
     // No key: the API cannot deduplicate, so every request is a new payment (as Stripe's is).
     if (!keyHeader) state.keyless++
-    const result = await state.engine.handle({ keyHeader: keyHeader || `"${randomUUID()}"`, body })
+    const shop = await state.shop
+    const response = await shop.orders(new Request(`http://bench.local/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': keyHeader || `"${randomUUID()}"` }, body }))
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => void (headers[name] = value))
+    const result = { status: response.status, body: await response.text(), headers }
     if (fault === 'drop-after-commit') return drop(req)
-    const send = () => answer(res, result.status, result.contentType, result.body, result.headers)
+    const send = () => answer(res, result.status, headers['content-type'] ?? 'application/json', result.body, result.headers)
     if (fault !== 'slow') return send()
     const timer = setTimeout(() => {
       timers.delete(timer)
@@ -164,7 +167,7 @@ export async function startChaosServer() {
       const out: Record<string, LaneStats> = {}
       for (const [name, state] of lanes) {
         const charges: Record<string, number> = {}
-        for (const charge of await state.engine.store.charges()) charges[charge.cartId] = (charges[charge.cartId] ?? 0) + 1
+        for (const charge of await (await state.shop).charges()) charges[charge.cartId] = (charges[charge.cartId] ?? 0) + 1
         out[name] = {
           requests: state.requests,
           outageRequests: state.outageRequests,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ChaosSettingsError, dropsConnections } from './chaos.js'
-import { parseIdempotencyKey } from './key.js'
+import { parseIdempotencyKey } from '../../src/server/index.js'
 import { handleOrder, type OrdersContext } from './orders.js'
 import { problem, problemTypes } from './problem.js'
 import type { RequestEntry } from './request-log.js'
@@ -23,10 +23,10 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<
  * Resolves to the request-log entry when the request was an order attempt.
  */
 export function createApi(context: OrdersContext): Handler {
-  const { engine, chaos, requests } = context
+  const { shop, chaos, requests } = context
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     '/api/orders': { POST: (req, res) => handleOrder(req, res, context) },
-    '/api/ledger': { GET: async (_req, res, url) => sendJson(res, 200, await engine.ledger(keyParam(url))) },
+    '/api/ledger': { GET: async (_req, res, url) => sendJson(res, 200, await shop.ledger(keyParam(url))) },
     '/api/requests': { GET: async (_req, res, url) => sendJson(res, 200, requests.list(keyParam(url))) },
     '/api/chaos': {
       GET: async (_req, res) => sendJson(res, 200, chaos.get()),
@@ -40,11 +40,11 @@ export function createApi(context: OrdersContext): Handler {
       POST: async (_req, res) => {
         chaos.reset()
         requests.clear()
-        await engine.reset()
+        await shop.reset()
         sendJson(res, 200, { ok: true })
       },
     },
-    '/api/health': { GET: async (_req, res) => sendJson(res, 200, { ok: true, store: engine.store.kind }) },
+    '/api/health': { GET: async (_req, res) => sendJson(res, 200, { ok: true, store: shop.kind }) },
   }
 
   return async (req, res, url) => {

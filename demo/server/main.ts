@@ -25,7 +25,7 @@ const server = await startServer({
 })
 // The first line is exactly "oncely demo: <url>": scripts wait for it.
 console.log(`oncely demo: ${server.url}`)
-console.log(`oncely demo: store ${server.engine.store.kind}${server.engine.store.kind === 'pglite' ? ` in ${process.env.DATA_DIR || 'demo/.data/pglite'}` : ''}`)
+console.log(`oncely demo: store ${server.engine.kind}${server.engine.kind === 'pglite' ? ` in ${process.env.DATA_DIR || 'demo/.data/pglite'}` : ''}`)
 
 // Close the database cleanly on Ctrl-C, so PGlite's files are left consistent.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseIdempotencyKey, toRequest, writeResponse } from '../../src/server/index.js'
 import type { Chaos, ChaosAction } from './chaos.js'
-import type { IdempotencyEngine } from './idempotency.js'
-import { parseIdempotencyKey } from './key.js'
 import { problem, problemTypes } from './problem.js'
 import type { RequestEntry, RequestLog, RequestOutcome } from './request-log.js'
-import { BodyTooLargeError, readBody, send, sendProblem } from './respond.js'
+import { CORS_HEADERS, sendProblem } from './respond.js'
+import type { Shop } from './shop.js'
 import type { Sleeper } from './sleep.js'
 
 /** What the orders route needs from the server around it. */
 export interface OrdersContext {
-  engine: IdempotencyEngine
+  shop: Shop
   chaos: Chaos
   requests: RequestLog
   sleeper: Sleeper
@@ -18,12 +18,13 @@ export interface OrdersContext {
 }
 
 /**
- * `POST /api/orders`: chaos first (it decides whether the engine runs at all
- * and whether its answer arrives), then the idempotency engine. Every attempt
- * lands in the request log, so tests and the page can count them server-side.
+ * `POST /api/orders`: chaos first (it decides whether the shop runs at all and
+ * whether its answer arrives), then the shop's handler, wrapped by
+ * oncely/server. Every attempt lands in the request log, so tests and the page
+ * can count them server-side.
  */
 export async function handleOrder(req: IncomingMessage, res: ServerResponse, context: OrdersContext): Promise<RequestEntry> {
-  const { engine, chaos, requests } = context
+  const { shop, chaos, requests } = context
   const keyHeader = headerValue(req, 'idempotency-key')
   const parsedKey = parseIdempotencyKey(keyHeader)
   const key = parsedKey.ok ? parsedKey.key : (keyHeader ?? null)
@@ -38,17 +39,9 @@ export async function handleOrder(req: IncomingMessage, res: ServerResponse, con
     return record('dropped-before', null)
   }
 
-  let body: string
-  try {
-    body = await readBody(req)
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error
-    sendProblem(res, problem(413, problemTypes.bodyTooLarge, 'Request body too large', error.message), { Connection: 'close' })
-    return record('413', 413)
-  }
-
   if (action.kind === 'reject') {
     // Read the body first so the keep-alive connection stays usable, but do not act on it.
+    for await (const chunk of req) void chunk // drained, not kept
     const title = action.status === 503 ? 'Service unavailable (chaos)' : 'Too many requests (chaos)'
     sendProblem(res, problem(action.status, problemTypes.chaos, title, `Injected by the chaos panel. Retry after ${action.retryAfter} s with the same key.`), {
       'Retry-After': String(action.retryAfter),
@@ -56,26 +49,31 @@ export async function handleOrder(req: IncomingMessage, res: ServerResponse, con
     return record(String(action.status) as '503' | '429', action.status)
   }
 
-  let result
+  const request = await toRequest(req)
+  let response: Response
   try {
-    result = await engine.handle({ keyHeader, body })
+    response = await shop.orders(request)
   } catch (error) {
+    // oncely/server released the key (nothing was committed): the retry with the same key starts over.
     context.onError(error)
     sendProblem(res, problem(500, problemTypes.internal, 'Internal error', 'Retrying with the same key is safe.'))
     return record('500', 500)
   }
+  const outcome = shop.outcomeOf(request) ?? '500'
 
   if (action.kind === 'drop-after-commit') {
-    // The charge is committed and its response stored, but the client never hears: only a retry with the same key is safe.
+    // The charge is committed and its answer stored, but the client never hears: only a retry with the same key is safe.
     req.socket.destroy()
-    return record('dropped-after-commit', null, { engine: result.outcome })
+    return record('dropped-after-commit', null, { engine: outcome })
   }
   if (action.kind === 'slow') {
     // Committed already; the answer arrives after the client's timeout has given up on it.
     await context.sleeper.sleep(action.delayMs)
   }
-  send(res, result.status, result.contentType, result.body, result.headers)
-  return record(result.outcome, result.status, action.kind === 'slow' ? { engine: result.outcome } : {})
+  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value)
+  response.headers.set('Cache-Control', 'no-store')
+  await writeResponse(res, response)
+  return record(outcome, response.status, action.kind === 'slow' ? { engine: outcome } : {})
 }
 
 /** One header as a string; repeated headers are joined the way Node joins unknown ones. */

@@ -1,8 +1,8 @@
 import type { ChaosMode } from './chaos.js'
-import type { EngineOutcome } from './idempotency.js'
+import type { ShopOutcome } from './shop.js'
 
 /** What became of one `POST /api/orders`, counted server-side. */
-export type RequestOutcome = EngineOutcome | 'dropped-before' | 'dropped-after-commit' | '413' | '429' | '500' | '503'
+export type RequestOutcome = ShopOutcome | 'dropped-before' | 'dropped-after-commit' | '429' | '503'
 
 /** One attempt as the server saw it. */
 export interface RequestEntry {
@@ -13,8 +13,8 @@ export interface RequestEntry {
   outcome: RequestOutcome
   /** The status sent, or `null` when the socket was destroyed instead. */
   status: number | null
-  /** For drops and slow answers: what the engine did before chaos struck (e.g. `charged`). */
-  engine?: EngineOutcome
+  /** For drops and slow answers: what the shop did before chaos struck (e.g. `charged`). */
+  engine?: ShopOutcome
   /** The chaos mode that touched this request, if any. */
   chaos?: ChaosMode
   at: string

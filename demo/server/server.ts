@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createApi } from './api.js'
 import { createChaos, dropsConnections, type Chaos, type ChaosConfig } from './chaos.js'
-import { createEngine, type IdempotencyEngine, type PaymentProvider } from './idempotency.js'
 import { problem, problemTypes } from './problem.js'
 import { createRequestLog, type RequestEntry, type RequestLog } from './request-log.js'
 import { sendProblem } from './respond.js'
 import { createSleeper } from './sleep.js'
 import { serveStatic } from './static.js'
-import { openStore } from './store/open.js'
+import { createShop, type PaymentProvider, type Shop } from './shop.js'
 
 /** Options of {@link startServer}; every one has a default fit for tests. */
 export interface ServerOptions {
@@ -29,11 +28,11 @@ export interface ServerOptions {
   random?: () => number
   /** The engine's clock (epoch ms), for expiry tests. */
   now?: () => number
-  /** The simulated payment provider call between claim and commit (see idempotency.ts). */
+  /** The simulated payment provider call between claim and commit (see shop.ts). */
   provider?: PaymentProvider
   /** After how long an uncommitted claim is considered abandoned; default 60 s. */
   inProgressTimeoutMs?: number
-  /** One line per request on stdout; default false. */
+  /** Log what matters on stdout (orders, chaos, resets; not the page's polls); default false. */
   log?: boolean
 }
 
@@ -45,7 +44,8 @@ export interface RunningServer {
   /** Ends open sockets at once (keep-alive included), cuts slow answers short, then closes the database. */
   close(): Promise<void>
   chaos: Chaos
-  engine: IdempotencyEngine
+  /** The order app on oncely/server: `engine.ledger()`, `engine.kind`. */
+  engine: Shop
   requests: RequestLog
 }
 
@@ -65,17 +65,19 @@ export const DEFAULT_STATIC_DIR = here('../dist')
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? DEFAULT_DATA_DIR })
-  const engine = createEngine({ store, keyTtlMs: options.keyTtlMs, now: options.now, provider: options.provider, inProgressTimeoutMs: options.inProgressTimeoutMs })
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR
+  const backend = options.databaseUrl ? { kind: 'postgres' as const, url: options.databaseUrl } : dataDir === 'memory' ? { kind: 'memory' as const } : { kind: 'pglite' as const, dataDir }
+  const shop = await createShop({ backend, keyTtlMs: options.keyTtlMs, now: options.now, provider: options.provider, inProgressTimeoutMs: options.inProgressTimeoutMs })
   // Arming a drop mode closes idle keep-alive sockets, so the next order cannot arrive on one (see chaos.ts).
   const onChange = (config: ChaosConfig) => {
     if (dropsConnections(config.mode)) server.closeIdleConnections()
+    if (options.log) console.log(`chaos ${config.mode === 'off' ? 'off' : `${config.mode} ${JSON.stringify({ count: config.count, probability: config.probability, retryAfter: config.retryAfter, delayMs: config.delayMs })}`}`)
   }
   const chaos = createChaos({ random: options.random, onChange })
   const requests = createRequestLog({ now: options.now })
   const sleeper = createSleeper()
   const onError = (error: unknown) => console.error('oncely demo: request failed:', error)
-  const api = createApi({ engine, chaos, requests, sleeper, onError })
+  const api = createApi({ shop, chaos, requests, sleeper, onError })
 
   // Resolves to the request-log entry for order attempts, for the log line.
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<RequestEntry | void> {
@@ -113,7 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.listen(options.port ?? 0, host, () => resolve())
     })
   } catch (error) {
-    await store.close() // an open PGlite would keep the process alive after EADDRINUSE
+    await shop.close() // an open PGlite would keep the process alive after EADDRINUSE
     throw error
   }
   const { port } = server.address() as AddressInfo
@@ -126,10 +128,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections() // keep-alive sockets would otherwise hold close() for seconds
       await closed
       await Promise.allSettled([...inflight])
-      await store.close()
+      await shop.close()
     })())
 
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, chaos, engine, requests }
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close, chaos, engine: shop, requests }
 }
 
 /** The request target as a URL; `//x` stays a path, never a host. */
@@ -141,11 +143,21 @@ function parseUrl(target = '/'): URL | undefined {
   }
 }
 
+/**
+ * The page polls ledger, requests, chaos and health every second: those GETs are not worth a line.
+ * Chaos changes get their own line (with the settings) from the chaos switch.
+ */
+export function worthLogging(method: string | undefined, url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0]!
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && path.startsWith('/api/') && path !== '/api/chaos'
+}
+
 function logLine(req: IncomingMessage, res: ServerResponse, started: number, entry: RequestEntry | void): void {
+  if (!worthLogging(req.method, req.url)) return
   const ms = (performance.now() - started).toFixed(1)
   const status = res.headersSent ? String(res.statusCode) : 'dropped'
   // Outcomes such as "422" would only repeat the status.
   const outcome = entry && entry.outcome !== String(entry.status) ? ` ${entry.outcome}` : ''
-  const detail = entry ? `${outcome} key=${entry.key ?? '-'}` : ''
+  const detail = entry ? `${outcome} key=${entry.key ?? '-'}${entry.chaos ? ` chaos=${entry.chaos}` : ''}${entry.engine ? ` shop=${entry.engine}` : ''}` : ''
   console.log(`${req.method} ${req.url} ${status}${detail} ${ms}ms`)
 }

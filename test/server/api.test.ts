@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { PaymentProvider } from '../../demo/server/idempotency.js'
-import { getJson, order, postJson, postOrder, serve } from './support.js'
+import type { PaymentProvider } from '../../demo/server/shop.js'
+import { getJson, order, postJson, postOrder, postOrderOrDrop, serve } from './support/demo.js'
 
 describe('the ledger and the request log', () => {
   it('lists charges in order with total, and filters by key in either header form', async () => {
@@ -128,6 +128,29 @@ describe('HTTP edges', () => {
 
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(performance.now() - started).toBeLessThan(500)
+  })
+})
+
+describe('the log', () => {
+  it('logs orders with their outcome, chaos switches and resets, and not the page’s polls', async () => {
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+    try {
+      const server = await serve({ log: true })
+      await postJson(server.url, '/api/chaos', { mode: 'drop-after-commit' })
+      await postOrderOrDrop(server.url, '"logged-key"')
+      await postOrder(server.url, '"logged-key"')
+      for (const path of ['/api/ledger', '/api/requests', '/api/chaos', '/api/health']) await getJson(server.url, path)
+      await postJson(server.url, '/api/reset', {})
+
+      expect(lines).toHaveLength(4)
+      expect(lines[0]).toMatch(/^chaos drop-after-commit \{"count":1/)
+      expect(lines[1]).toMatch(/^POST \/api\/orders dropped dropped-after-commit key=logged-key chaos=drop-after-commit shop=charged /)
+      expect(lines[2]).toMatch(/^POST \/api\/orders 201 replayed key=logged-key /)
+      expect(lines[3]).toMatch(/^POST \/api\/reset 200 /)
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
 

@@ -1,7 +1,7 @@
 import { Agent, get } from 'node:http'
 import type { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { getJson, heldProvider, order, postJson, postOrder, postOrderOrDrop, seeded, serve } from './support.js'
+import { getJson, heldProvider, order, postJson, postOrder, postOrderOrDrop, seeded, serve } from './support/demo.js'
 
 const KEY = '0190b6e4-0000-7000-8000-00000000c4a0'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CHAOS_OFF, createChaos, decideChaos, parseChaosSettings, type ChaosConfig } from '../../demo/server/chaos.js'
-import { seeded } from './support.js'
+import { seeded } from './support/demo.js'
 
 describe('chaos settings', () => {
   it.each([

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import type { PaymentProvider } from '../../demo/server/idempotency.js'
-import { getJson, heldProvider, manualClock, order, postOrder, serve } from './support.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import type { PaymentProvider } from '../../demo/server/shop.js'
+import { getJson, heldProvider, manualClock, order, postOrder, serve } from './support/demo.js'
 
 const KEY = '0190b6e4-7a1c-7cc1-9d2e-5f3a2b1c0d9e'
 
@@ -164,13 +167,17 @@ describe('POST /api/orders: the idempotency contract', () => {
     expect((await getJson(server.url, '/api/ledger')).total).toBe(2)
   })
 
+  // On PGlite: the charge commits in the request's transaction with the key, so the stalled
+  // request's late charge is rolled back by the fence. (The memory backend has no transactions.)
   it('lets a retry take over a claim whose request stalled past the in-progress timeout, charging once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'oncely-takeover-'))
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
     const clock = manualClock()
     const stalled = heldProvider()
     let calls = 0
     // Only the first request stalls in the provider: our stand-in for a worker that died mid-payment.
     const provider: PaymentProvider = async (...args) => (++calls === 1 ? stalled.provider(...args) : undefined)
-    const server = await serve({ now: clock.now, provider, inProgressTimeoutMs: 30_000 })
+    const server = await serve({ dataDir, now: clock.now, provider, inProgressTimeoutMs: 30_000 })
     const first = postOrder(server.url, `"${KEY}"`)
     await stalled.entered
 
@@ -182,5 +189,5 @@ describe('POST /api/orders: the idempotency contract', () => {
     // The stalled request lost its claim: it commits nothing and is told another request holds the key.
     expect((await first).status).toBe(409)
     expect((await getJson(server.url, '/api/ledger')).total).toBe(1)
-  })
+  }, 30_000)
 })

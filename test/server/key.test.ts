@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_KEY_LENGTH, parseIdempotencyKey } from '../../demo/server/key.js'
+import { MAX_KEY_LENGTH, parseIdempotencyKey } from '../../src/server/key.js'
 
 const UUID = '0190b6e4-7a1c-7cc1-9d2e-5f3a2b1c0d9e'
 

@@ -2,24 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openPglite } from '../../demo/server/store/pglite.js'
-import { createSqlStore } from '../../demo/server/store/sql.js'
-import { describeStoreContract } from './store-contract.js'
-import { getJson, postJson, postOrder, serve } from './support.js'
+import { getJson, postOrder, serve } from './support/demo.js'
 
-// One folder for the whole file: initdb costs seconds, reopening an existing folder a fraction of one.
 const dataDir = await mkdtemp(join(tmpdir(), 'oncely-pglite-'))
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-describeStoreContract('pglite', async () => createSqlStore(await openPglite(dataDir)))
-
-describe('the PGlite store across a restart', () => {
+describe('the demo on PGlite across a restart', () => {
   it('keeps the ledger and still replays a known key after the server restarts on the same folder', async () => {
     const before = await serve({ dataDir })
-    await postJson(before.url, '/api/reset', {}) // the contract above used this folder too
     const first = await postOrder(before.url, '"restart-key"')
     await before.close()
 

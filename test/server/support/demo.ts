@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest'
-import { startServer, type RunningServer, type ServerOptions } from '../../demo/server/server.js'
-import type { PaymentProvider } from '../../demo/server/idempotency.js'
+import { startServer, type RunningServer, type ServerOptions } from '../../../demo/server/server.js'
+import type { PaymentProvider } from '../../../demo/server/shop.js'
 
 /** Servers started by a test, closed after it whatever happened. */
 const running = new Set<RunningServer>()
