@@ -9,6 +9,7 @@ import { createLedgerPanel } from './ledger.js'
 import { paceOf, paceOptions } from './pace.js'
 import { NAMESPACE } from './shopper.js'
 import { createTimeline } from './timeline.js'
+import { registerWorker, showFinisher } from './worker.js'
 
 const apiBase = `${location.origin}/api`
 const pace = paceOf(location.search)
@@ -31,6 +32,7 @@ setInterval(() => void chaos.refresh(), 1000)
 // Another tab (or the service worker) changes the shared record without an event here when this
 // tab was opened before the payment started: the page looks at the record every second.
 setInterval(() => void checkout.refresh(), 1000)
+void registerWorker().then(showFinisher)
 
 await checkout.boot()
 document.body.dataset.ready = 'true'

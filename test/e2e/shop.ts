@@ -196,7 +196,7 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
  * Registers the hooks of one e2e file: the library and page built once, one Chromium, and per
  * test a fresh server and a fresh browser context (its own IndexedDB and localStorage).
  */
-export function useShop() {
+export function useShop(options: { serviceWorkers?: 'allow' | 'block' } = {}) {
   let browser: Browser | undefined
   let demo: Demo | undefined
   let context: BrowserContext | undefined
@@ -212,7 +212,9 @@ export function useShop() {
   })
   beforeEach(async () => {
     demo = await Demo.start()
-    context = await browser!.newContext({ viewport: { width: 1360, height: 940 } })
+    // Service workers only where a test is about them: the demo's worker also finishes pending
+    // payments, and its tries would blur what a test of the page alone counts.
+    context = await browser!.newContext({ viewport: { width: 1360, height: 940 }, serviceWorkers: options.serviceWorkers ?? 'block' })
   })
   afterEach(async () => {
     const errors = shops.flatMap(shop => shop.errors)
