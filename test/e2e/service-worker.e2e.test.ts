@@ -33,6 +33,8 @@ describe('after the last tab closes', () => {
     const ledger = await until(() => t.demo.ledger(), seen => seen.total > 0, 'the worker\'s charge')
     expect(ledger.charges.map(charge => charge.key)).toEqual([key])
     expect((await t.demo.requests()).map(request => [request.key, request.outcome])).toEqual([[key, 'charged']])
+    // Chromium reports the worker's request to the test a little after the server has it.
+    await until(async () => fromWorker, sent => sent.length > 0 && sent.every(request => request.result), 'the worker\'s request to finish')
     expect(fromWorker).toEqual([{ key, result: 'answered' }])
     await until(async () => syncs, done => done.length > 0, 'the sync to end')
     expect(syncs).toEqual([0])
@@ -66,6 +68,7 @@ describe('after the last tab closes', () => {
 
     const ledger = await until(() => t.demo.ledger(), seen => seen.total > 0, 'the worker\'s charge')
     expect(ledger.charges.map(charge => charge.key)).toEqual([key])
+    await until(async () => fromWorker, sent => sent.length === 2 && sent.every(request => request.result), 'the worker\'s second request to finish')
     expect(fromWorker).toEqual([{ key, result: 'failed' }, { key, result: 'answered' }])
     await until(async () => syncs, done => done.length > 1, 'the second sync to end')
     expect(syncs).toEqual([1, 0])
