@@ -1,5 +1,5 @@
 /**
- * Builds the demo page into `demo/dist/` (index.html, app.js, styles.css).
+ * Builds the demo page into `demo/dist/` (index.html, app.js, sw.js, styles.css).
  *
  * The page imports `oncely` by its package name, and the package's own `exports` map resolves
  * that to `dist/`: the demo runs the library as users receive it, never `src/` directly.
@@ -17,37 +17,49 @@ const pageDir = join(root, 'demo/page')
 export const DEMO_DIST = join(root, 'demo/dist')
 
 /**
- * Bundles the page. Throws if the bundle took oncely from anywhere but the package's `dist/`.
+ * Bundles the page (`app.js`) and its service worker (`sw.js`, a classic script: module workers
+ * are not everywhere yet). Throws if a bundle took oncely from anywhere but the package's `dist/`.
  *
  * @example
- * await buildDemo() // → demo/dist/index.html, app.js, styles.css
+ * await buildDemo() // → demo/dist/index.html, app.js, sw.js, styles.css
  */
 export async function buildDemo(outdir: string = DEMO_DIST): Promise<{ outdir: string }> {
   if (!existsSync(join(root, 'dist/index.js'))) {
     throw new Error('oncely is not built (dist/index.js is missing): run `npm run build` first, or `npm run demo`, which does both.')
   }
   await mkdir(outdir, { recursive: true })
+  await Promise.all([
+    bundle(join(pageDir, 'main.ts'), join(outdir, 'app.js'), 'esm', ['dist/index.js']),
+    // Served from the root, so its scope covers the page.
+    bundle(join(pageDir, 'sw.ts'), join(outdir, 'sw.js'), 'iife', ['dist/index.js', 'dist/service-worker.js']),
+    ...['index.html', 'styles.css'].map(file => copyFile(join(pageDir, file), join(outdir, file))),
+  ])
+  return { outdir }
+}
+
+async function bundle(entry: string, outfile: string, format: 'esm' | 'iife', expected: string[]): Promise<void> {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(pageDir, 'main.ts')],
-    outfile: join(outdir, 'app.js'),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
-    format: 'esm',
+    format,
     platform: 'browser',
     target: 'es2022',
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
+    // The library's dist/service-worker.js keeps a bare import of a shared chunk, which
+    // `sideEffects: false` lets esbuild drop, with a warning on every build: harmless here.
+    logOverride: { 'ignored-bare-import': 'silent' },
     // Our own settings instead of tsconfig.json's: any `paths` there are for the type checker, and
     // following them could alias `oncely` into src/.
     tsconfigRaw: { compilerOptions: { target: 'ES2022', verbatimModuleSyntax: true } },
   })
   const inputs = Object.keys(result.metafile.inputs)
-  if (!inputs.includes('dist/index.js') || inputs.some(input => input.startsWith('src/'))) {
-    throw new Error(`demo/build.ts: the page must import oncely from the package's dist/, but the bundle read: ${inputs.filter(i => !i.startsWith('demo/')).join(', ')}`)
+  if (expected.some(input => !inputs.includes(input)) || inputs.some(input => input.startsWith('src/'))) {
+    throw new Error(`demo/build.ts: ${relative(root, entry)} must import oncely from the package's dist/, but the bundle read: ${inputs.filter(i => !i.startsWith('demo/')).join(', ')}`)
   }
-  await Promise.all(['index.html', 'styles.css'].map(file => copyFile(join(pageDir, file), join(outdir, file))))
-  return { outdir }
 }
 
 /**

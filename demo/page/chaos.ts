@@ -1,10 +1,13 @@
 import type { Connection } from './connection.js'
 import { byId, h } from './dom.js'
+import type { Pace } from './pace.js'
 
 /** The server's fault modes (`POST /api/chaos`), with settings that tell each story in a few seconds. */
 const MODES = [
   { mode: 'off', label: 'Healthy network', hint: 'Every request answered at once' },
   { mode: 'drop-before', label: 'Drop before the server acts', hint: 'The next request dies on the way in: nothing charged', settings: { count: 1 } },
+  // The long outage: Pay gives up, the payment stays pending, and it confirms by itself once healed.
+  { mode: 'down', label: 'Payment server down', hint: 'Every request dies, until you pick Healthy network', settings: { mode: 'drop-before', count: null } },
   { mode: 'drop-after-commit', label: 'Drop after the charge', hint: 'Charged, then the answer is lost: the double-charge trap', settings: { count: 1 } },
   { mode: 'slow', label: 'Slow answer', hint: 'Charged, but the answer takes 6 s: past the 4 s timeout', settings: { count: 1, delayMs: 6000 } },
   { mode: '503-burst', label: '503 burst', hint: 'Three 503s with Retry-After: 2', settings: { count: 3, retryAfter: 2 } },
@@ -21,7 +24,7 @@ interface ChaosConfig {
 }
 
 /** The chaos panel: what the network does to the next requests, and the client-side offline switch. */
-export function createChaosPanel(api: string, connection: Connection) {
+export function createChaosPanel(api: string, connection: Connection, pace: Pace) {
   const list = byId('chaos-modes')
   const probability = byId<HTMLInputElement>('chaos-p')
   const probabilityValue = byId('chaos-p-value')
@@ -43,6 +46,7 @@ export function createChaosPanel(api: string, connection: Connection) {
   })
 
   offline.addEventListener('change', () => connection.setSimulatedOffline(offline.checked))
+  if (pace === 'fast') byId('pace').textContent = 'Fast pace (?pace=fast): Pay gives up after about 2 s instead of 30 s. The tries that follow keep their usual pace.'
 
   async function apply(mode: string): Promise<void> {
     const entry = MODES.find(m => m.mode === mode)
@@ -52,7 +56,8 @@ export function createChaosPanel(api: string, connection: Connection) {
   }
 
   function show(config: ChaosConfig): void {
-    const radio = radios.get(config.mode)
+    // "Payment server down" is drop-before with no count: the server knows it by that name.
+    const radio = radios.get(config.mode === 'drop-before' && config.remaining === null ? 'down' : config.mode)
     if (radio && !radio.checked) radio.checked = true
     state.dataset.mode = config.mode
     state.textContent = config.mode === 'off' ? 'No faults' : `${armed(config)}${detail(config)}`

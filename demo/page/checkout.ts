@@ -1,66 +1,98 @@
-import {
-  isIntentPendingError,
-  isIntentRejectedError,
-  isReplayed,
-  type IntentRecord,
-  type OncelyClient,
-} from 'oncely'
-import { cartTotal, checkoutIntent, currentCart, money, orderBody, startNewCart, type Cart } from './cart.js'
+import { isReplayed, type OncelyClient, type OncelyEvent } from 'oncely'
+import { cartTotal, checkoutIntent, currentCart, money, orderBody, startNewCart } from './cart.js'
 import type { Connection } from './connection.js'
-import { byId, h, shortKey } from './dom.js'
-import type { Timeline } from './timeline.js'
+import type { Countdown } from './countdown.js'
+import { byId, clock, h } from './dom.js'
+import { keyTail, shortKey } from './key.js'
+import { createNoticeView } from './notice.js'
+import { findOrder, markShown, rememberCart, storedReceipt, wasShown, type Receipt } from './orders.js'
+import { failedOutcome, outcomes } from './outcomes.js'
+import { driving, initialPayment, reduce, type Action, type CallKind, type Outcome, type Payment } from './payment.js'
+import { statusOf } from './status.js'
+import { describe, type Timeline } from './timeline.js'
+import { orderInUrl, urlWithOrder } from './url.js'
+import { createViews } from './views.js'
 
-/** The 201 body of `POST /api/orders`, stored by oncely and replayed verbatim. */
-interface Receipt {
-  orderId: string
-  key: string
-  amount: number
-  currency: string
-  at: string
+interface Deps {
+  api: OncelyClient
+  connection: Connection
+  timeline: Timeline
+  countdown: Countdown
+  /** The record was read again: the ledger panel follows its key. */
+  changed(): void
 }
 
-type Tone = 'info' | 'warn' | 'ok' | 'bad'
-
 /**
- * The checkout flow, through oncely's public API only: Pay is `api.post` with the cart's intent;
- * a reload or Back finds the intent with `api.intents.get` and resumes it with its own key.
+ * The checkout flow, through oncely's public API only. Pay is `api.post` with the cart's intent;
+ * after a call gives up the client keeps trying on its own, and this page follows along from its
+ * events; "Check payment status" is `api.intents.resume`, with the same key.
  */
-export function createCheckout(deps: { api: OncelyClient; connection: Connection; timeline: Timeline; changed(): void }) {
-  const { api, connection, timeline } = deps
+export function createCheckout({ api, connection, timeline, countdown, changed }: Deps) {
   let cart = currentCart()
-  let record: IntentRecord | undefined
+  let payment: Payment = initialPayment(connection.isOnline())
   let flight: Promise<void> | undefined
-
+  // Counts events: a store read that started before one must not overwrite what it said.
+  let news = 0
+  const views = createViews()
+  const notice = createNoticeView(byId('notice'), byId('announce'), countdown)
   const pay = byId<HTMLButtonElement>('pay')
-  const notice = byId('notice')
   const intent = () => checkoutIntent(cart)
 
-  pay.addEventListener('click', () => void send('pay'))
+  pay.addEventListener('click', () => void send(pay.dataset.action === 'check' ? 'check' : 'pay'))
   for (const button of document.querySelectorAll('[data-action="new-cart"]')) button.addEventListener('click', () => void newCart())
   window.addEventListener('popstate', () => void route())
   // Back/forward may restore this page from the bfcache: its view is then from before.
   window.addEventListener('pageshow', event => {
     if (event.persisted) void refresh().then(route)
   })
-  // A payment left pending while offline goes out again by itself, with its key.
-  connection.subscribe(online => {
-    if (online && record?.state === 'pending' && !flight) void send('resume')
-    showBusy()
+  // Another tab may have paid, or started paying, while this one was in the background.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void refresh()
   })
+  connection.subscribe(online => {
+    // Offline, a due try waits for the network: its countdown would promise what will not happen.
+    if (!online) timeline.settle()
+    dispatch({ type: 'online', online })
+  })
+  api.subscribe(hear)
+
+  function dispatch(action: Action): void {
+    payment = reduce(payment, action)
+    render()
+  }
+
+  function hear(event: OncelyEvent): void {
+    if (event.intent !== intent()) return
+    news++
+    const seen = { driving: driving(payment), online: connection.isOnline() }
+    const entry = describe(event, seen)
+    if (entry) timeline.add(entry)
+    const before = payment
+    dispatch({ type: 'event', event, online: seen.online })
+    announceDecision(before)
+    void refresh() // the attempt count, and whatever else the event does not carry
+  }
 
   async function boot(): Promise<void> {
+    // Cleared before the first await: the client may report picking the payment up meanwhile.
+    timeline.clear('Reading this cart\'s payment from the device…')
     renderCart()
-    await refresh()
+    const record = await api.intents.get(intent())
+    dispatch({ type: 'read', record })
+    changed()
     if (!record) {
       timeline.clear('No payment yet for this cart. Press Pay to start.')
     } else if (record.state === 'pending') {
-      timeline.clear(`Page loaded at ${new Date().toLocaleTimeString('en-GB')}`)
-      timeline.add({ tone: 'info', title: 'Found an unfinished payment on this device', detail: `Key ${shortKey(record.key)}, ${record.attempts} attempt(s) so far: resuming with the same key` })
-      say('info', 'resumed', `Resuming your payment with the same key (${shortKey(record.key)}): you will not be charged twice.`)
-      void send('resume')
-      return
+      timeline.add({ tone: 'info', title: 'Found an unfinished payment on this device', detail: `Key ${shortKey(record.key)}, ${record.attempts} attempt${record.attempts === 1 ? '' : 's'} so far: oncely picks it up with the same key` }, 'first')
     } else if (record.state === 'confirmed') {
-      timeline.clear(`Page loaded at ${new Date().toLocaleTimeString('en-GB')}`)
+      const receipt = storedReceipt(record)
+      timeline.clear(`Page loaded at ${clock(Date.now())}`)
+      if (receipt && !wasShown(receipt.orderId) && !orderInUrl()) {
+        // Paid while no page was open (the service worker, or a tab since closed): say so first.
+        timeline.add({ tone: 'ok', title: 'Paid while this page was closed', detail: `Key ${shortKey(record.key)}: the answer was already on this device, no request sent` })
+        dispatch({ type: 'outcome', outcome: outcomes.whileAway(receipt) })
+        return showConfirmation(receipt)
+      }
       timeline.add({ tone: 'ok', title: 'This cart is already paid', detail: `Order found on this device (key ${shortKey(record.key)}): no request sent` })
     } else {
       timeline.clear('The last payment for this cart was refused. Press Pay to try again.')
@@ -68,126 +100,125 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
     await route()
   }
 
-  /** Pay (a new intent, or the same one again) or resume the stored one: one flight at a time. */
-  function send(kind: 'pay' | 'resume'): Promise<void> {
-    if (flight) return flight
-    flight = (async () => {
-      await Promise.resolve() // `flight` is set from here on, so the button shows it
-      showBusy()
+  /** Pay, or check a pending payment (a resume with its key): one flight at a time. */
+  function send(kind: CallKind): Promise<void> {
+    flight ??= (async () => {
+      await Promise.resolve() // `flight` is set from here on
+      dispatch({ type: 'call', kind })
       if (kind === 'pay') timeline.add({ tone: 'info', title: 'Pay pressed', detail: `${money(cartTotal(cart))} for cart ${cart.id}` })
+      else timeline.add({ tone: 'info', title: 'Check payment status pressed', detail: `Resuming now with the same key ${payment.record ? shortKey(payment.record.key) : ''}` })
+      let outcome: Outcome | undefined
       try {
         const response = kind === 'pay' ? await api.post('orders', { json: orderBody(cart), intent: intent() }) : await api.intents.resume(intent())
         const receipt = (await response.json()) as Receipt
-        await refresh()
+        outcome = isReplayed(response) ? outcomes.alreadyPaid(receipt) : kind === 'check' ? outcomes.checked(receipt) : outcomes.paid(receipt)
         showConfirmation(receipt)
-        if (isReplayed(response)) say('ok', 'already-paid', `Already paid: this is your order from before (${receipt.orderId}). No request was sent and nothing was charged again.`)
-        else if (kind === 'resume') say('ok', 'resumed', `Resumed your payment with the same key (${shortKey(receipt.key)}) and confirmed it: charged once.`)
-        else say('ok', 'paid', `Payment confirmed: charged once (key ${shortKey(receipt.key)}).`)
       } catch (error) {
-        await refresh()
-        if (isIntentPendingError(error)) {
-          say('warn', 'pending', `We could not confirm your payment yet. You will not be charged twice: trying again uses the same key (${shortKey(error.record.key)}).`, {
-            label: 'Try again',
-            run: () => void send('resume'),
-          })
-        } else if (isIntentRejectedError(error)) {
-          const detail = await problemDetail(error.response)
-          say('bad', 'rejected', `Payment refused (HTTP ${error.response.status}${detail ? `: ${detail}` : ''}). You were not charged.`)
-        } else {
-          say('bad', 'error', `Something went wrong: ${error instanceof Error ? error.message : String(error)}`)
-        }
+        outcome = await failedOutcome(error)
       } finally {
         flight = undefined
-        showBusy()
+        dispatch({ type: 'settled', outcome })
       }
+      await refresh()
     })()
     return flight
   }
 
+  /** A decision this page's own call did not make: the client's background try, another tab, or the worker. */
+  function announceDecision(before: Payment): void {
+    const { record, call } = payment
+    if (call || !record || (before.record?.key === record.key && before.record.state === record.state)) return
+    if (record.state === 'confirmed') {
+      const receipt = storedReceipt(record)
+      if (!receipt) return
+      timeline.settle()
+      dispatch({ type: 'outcome', outcome: payment.decidedBy === 'background' ? outcomes.byItself(receipt) : outcomes.elsewhere(receipt) })
+      showConfirmation(receipt)
+    } else if (record.state === 'rejected') {
+      timeline.settle()
+      dispatch({ type: 'outcome', outcome: outcomes.refusedElsewhere(record.response?.status ?? 400) })
+    }
+  }
+
   async function newCart(): Promise<void> {
-    if (flight) return // forgetting a key while it is on the wire could charge the old cart twice
-    await api.intents.forget(intent())
+    if (flight || payment.doing === 'sending') return // never forget a key while it is on the wire
+    const { record } = payment
+    // A key the server may have acted on is never dropped: a pending payment is still finished
+    // (its order then shows under its own address). Nothing is lost by forgetting the others.
+    if (record?.state === 'confirmed' || record?.state === 'pending') rememberCart(cart.id)
+    else await api.intents.forget(intent())
     cart = startNewCart()
-    history.pushState(null, '', location.pathname)
+    history.pushState(null, '', urlWithOrder(undefined))
     timeline.clear('New cart. Press Pay to start.')
+    news++
+    dispatch({ type: 'reset', record: await api.intents.get(intent()) })
     renderCart()
-    await refresh()
-    await route()
+    views.show('checkout')
+    changed()
   }
 
-  /** Re-reads the intent's record: the store, not this page's memory, is the truth. */
+  /** Re-reads the intent's record: the store, which every tab and the worker share, is the truth. */
   async function refresh(): Promise<void> {
-    record = await api.intents.get(intent())
-    const state = byId('intent-state')
-    state.textContent = record?.state ?? 'not started'
-    state.dataset.state = record?.state ?? 'none'
-    const key = byId('intent-key')
-    key.textContent = record?.key ?? '—'
-    key.dataset.key = record?.key ?? ''
-    byId('intent-attempts').textContent = String(record?.attempts ?? 0)
-    byId('intent-name').textContent = intent()
-    deps.changed()
+    const asked = news
+    const name = intent()
+    let record
+    try {
+      record = await api.intents.get(name)
+    } catch {
+      return // a failed read changes nothing on screen; the client reports storage trouble as an event
+    }
+    if (asked !== news || name !== intent()) return
+    const before = payment
+    dispatch({ type: 'read', record })
+    announceDecision(before)
+    changed()
   }
 
-  /** `?order=…` is the confirmation step; anything else is the checkout. */
+  /** `?order=…` is the confirmation step of that order; anything else is the checkout. */
   async function route(): Promise<void> {
-    const wanted = new URLSearchParams(location.search).get('order')
-    const receipt = record?.state === 'confirmed' ? storedReceipt(record) : undefined
-    if (wanted && receipt) {
-      showView('confirmation', receipt)
-      return say('ok', 'already-paid', `This order is paid (key ${shortKey(receipt.key)}). Reloading or going back never charges again.`)
+    const wanted = orderInUrl()
+    if (wanted) {
+      const current = storedReceipt(payment.record)
+      const receipt = current?.orderId === wanted ? current : await findOrder(api, wanted)
+      if (receipt) {
+        views.show('confirmation', receipt, cart.items)
+        markShown(receipt.orderId)
+        return dispatch({ type: 'outcome', outcome: receipt === current ? outcomes.thisOrder(receipt) : outcomes.earlierOrder(receipt) })
+      }
+      history.replaceState(null, '', urlWithOrder(undefined))
     }
-    if (wanted) history.replaceState(null, '', location.pathname)
-    showView('checkout')
-    if (receipt) {
-      say('ok', 'already-paid', `You already paid for this cart: order ${receipt.orderId}, ${money(receipt.amount)}. Pressing Pay again shows that order; it does not charge you again.`)
-    } else if (record?.state !== 'pending') {
-      say('info', 'idle', 'Your payment is protected: retries, reloads and the Back button can never charge you twice.')
-    }
+    views.show('checkout')
+    dispatch({ type: 'outcome', outcome: undefined })
   }
 
   function showConfirmation(receipt: Receipt): void {
     // A step of its own in the history, so Back returns to the checkout form, as in any shop.
-    if (new URLSearchParams(location.search).get('order') !== receipt.orderId) history.pushState(null, '', `?order=${receipt.orderId}`)
-    showView('confirmation', receipt)
+    if (orderInUrl() !== receipt.orderId) history.pushState(null, '', urlWithOrder(receipt.orderId))
+    views.show('confirmation', receipt, cart.items)
+    markShown(receipt.orderId)
   }
 
-  function showView(view: 'checkout' | 'confirmation', receipt?: Receipt): void {
-    byId('checkout-view').hidden = view !== 'checkout'
-    byId('confirmation-view').hidden = view !== 'confirmation'
-    document.body.dataset.view = view
-    for (const step of document.querySelectorAll<HTMLElement>('.steps li')) {
-      step.classList.toggle('current', step.dataset.step === view)
-      step.classList.toggle('done', step.dataset.step === 'cart' || (view === 'confirmation' && step.dataset.step === 'checkout'))
-    }
-    if (!receipt) return
-    byId('order-id').textContent = receipt.orderId
-    byId('order-items').textContent = cart.items.map(item => (item.qty > 1 ? `${item.qty} × ${item.name}` : item.name)).join(', ')
-    byId('order-amount').textContent = money(receipt.amount)
-    byId('order-time').textContent = new Date(receipt.at).toLocaleString('en-IN', { dateStyle: 'medium', timeStyle: 'short' })
-    byId('order-key').textContent = receipt.key
-  }
-
-  function showBusy(): void {
-    const busy = flight !== undefined
-    const waiting = busy && !connection.isOnline()
-    pay.disabled = busy
-    pay.dataset.busy = String(busy)
-    byId('pay-label').textContent = waiting ? 'Waiting for network…' : busy ? 'Processing payment…' : `Pay ${money(cartTotal(cart))}`
-    if (waiting) say('warn', 'offline', 'You are offline. Your payment is saved on this device and goes out as soon as you are back.')
-    else if (busy && notice.dataset.kind === 'offline') say('info', 'paying', 'Back online: sending your payment with the same key.')
-    else if (busy && notice.dataset.kind !== 'resumed') say('info', 'paying', 'Processing your payment. If the network hiccups we retry with the same key: you can only be charged once.')
-  }
-
-  function say(tone: Tone, kind: string, text: string, action?: { label: string; run(): void }): void {
-    notice.className = `notice ${tone}`
-    notice.dataset.kind = kind
-    notice.replaceChildren(text, action ? h('button', { type: 'button', class: 'inline', id: 'notice-action', onclick: action.run }, action.label) : '')
+  function render(): void {
+    const status = statusOf(payment, money(cartTotal(cart)))
+    notice.show(status.notice)
+    pay.disabled = status.button.disabled
+    pay.dataset.busy = String(status.button.busy)
+    pay.dataset.action = status.button.action
+    byId('pay-label').textContent = status.button.label
+    const pill = byId('intent-state')
+    pill.textContent = status.pill.text
+    pill.dataset.state = status.pill.state
+    const key = payment.record?.key
+    const shown = byId('intent-key')
+    shown.dataset.key = key ?? ''
+    // The random tail stands out: the head of a UUIDv7 is a timestamp, alike for every key.
+    shown.replaceChildren(...(key ? [h('span', { class: 'key-head' }, key.slice(0, -8)), h('strong', {}, keyTail(key))] : ['—']))
+    byId('intent-attempts').textContent = String(payment.record?.attempts ?? 0)
+    byId('intent-name').textContent = intent()
   }
 
   function renderCart(): void {
-    const lines = byId('cart-lines')
-    lines.replaceChildren(...cart.items.map(item =>
+    byId('cart-lines').replaceChildren(...cart.items.map(item =>
       h('li', { class: 'line' },
         h('div', { class: `art ${item.art}`, 'aria-hidden': 'true' }),
         h('div', { class: 'desc' }, h('p', { class: 'name' }, item.name), h('p', { class: 'sub' }, item.detail)),
@@ -197,27 +228,8 @@ export function createCheckout(deps: { api: OncelyClient; connection: Connection
     byId('subtotal').textContent = total
     byId('total').textContent = total
     byId('cart-id').textContent = cart.id
-    showBusy()
+    render()
   }
 
-  return { boot, intent, current: () => ({ key: record?.key, attempts: record?.attempts ?? 0 }), refresh }
-}
-
-function storedReceipt(record: IntentRecord): Receipt | undefined {
-  const body = record.response?.body
-  if (body?.encoding !== 'text') return undefined
-  try {
-    return JSON.parse(body.data) as Receipt
-  } catch {
-    return undefined
-  }
-}
-
-async function problemDetail(response: Response): Promise<string | undefined> {
-  try {
-    const problem = (await response.clone().json()) as { detail?: string; title?: string }
-    return problem.detail ?? problem.title
-  } catch {
-    return undefined
-  }
+  return { boot, intent, refresh, current: () => ({ key: payment.record?.key, attempts: payment.record?.attempts ?? 0 }) }
 }

@@ -20,8 +20,5 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T
 }
 
-/** `0190a1b2-…-9f3c` → `0190a1b2…9f3c`: enough to compare keys at a glance. */
-export const shortKey = (key: string): string => `${key.slice(0, 8)}…${key.slice(-4)}`
-
 export const clock = (at: number): string =>
   new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })

@@ -36,6 +36,8 @@ const describeRequest = (entry: RequestLog['requests'][number]): string => {
  */
 export function createLedgerPanel(api: string, current: () => { key: string | undefined; attempts: number }) {
   const forKey = byId('ledger-key')
+  const forKeyLabel = byId('ledger-key-label')
+  const totalLabel = byId('ledger-total-label')
   const resent = byId('browser-resent')
   const total = byId('ledger-total')
   const seen = byId<HTMLOListElement>('server-log')
@@ -51,7 +53,9 @@ export function createLedgerPanel(api: string, current: () => { key: string | un
         key ? getJson<RequestLog>(`${api}/requests?key=${encodeURIComponent(key)}`) : undefined,
       ])
       total.textContent = String(all.total)
+      totalLabel.textContent = `${charges(all.total)} in total`
       forKey.textContent = mine ? String(mine.total) : '0'
+      forKeyLabel.textContent = `${charges(mine?.total ?? 0)} for this key`
       forKey.dataset.count = forKey.textContent
       forKey.closest('.figure')?.classList.toggle('alarm', (mine?.total ?? 0) > 1)
       seen.replaceChildren(...(log?.requests ?? []).map((entry, i) =>
@@ -80,6 +84,8 @@ export function createLedgerPanel(api: string, current: () => { key: string | un
     },
   }
 }
+
+const charges = (n: number): string => (n === 1 ? 'charge' : 'charges')
 
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: 'no-store' })

@@ -3,40 +3,36 @@ import { createClient } from 'oncely'
 import { createChaosPanel } from './chaos.js'
 import { createCheckout } from './checkout.js'
 import { createConnection } from './connection.js'
+import { createCountdown } from './countdown.js'
 import { byId } from './dom.js'
 import { createLedgerPanel } from './ledger.js'
-import { createTimeline, describe } from './timeline.js'
+import { paceOf, paceOptions } from './pace.js'
+import { NAMESPACE } from './shopper.js'
+import { createTimeline } from './timeline.js'
+import { registerWorker, showFinisher } from './worker.js'
 
 const apiBase = `${location.origin}/api`
+const pace = paceOf(location.search)
 const connection = createConnection()
 
-const api = createClient({
-  prefixUrl: apiBase,
-  namespace: 'demo-shopper',
-  // Short enough that the "slow answer" fault shows a timeout and a retry with the same key.
-  timeout: 4000,
-  // Slower than the library's quick retries so a person can watch a retry coming, and reload
-  // mid-spinner: no quick retries, so the first retry after a lost answer comes 2-3 s later.
-  retry: { limit: 8, delay: 2000, quick: 0 },
-  online: connection,
-})
+const api = createClient({ prefixUrl: apiBase, namespace: NAMESPACE, online: connection, ...paceOptions(pace) })
 
-const timeline = createTimeline(byId<HTMLOListElement>('timeline'))
+const countdown = createCountdown()
+const timeline = createTimeline(byId<HTMLOListElement>('timeline'), countdown)
 let ledger: ReturnType<typeof createLedgerPanel> | undefined
-const checkout = createCheckout({ api, connection, timeline, changed: () => void ledger?.refresh() })
+const checkout = createCheckout({ api, connection, timeline, countdown, changed: () => void ledger?.refresh() })
 ledger = createLedgerPanel(apiBase, checkout.current)
-const chaos = createChaosPanel(apiBase, connection)
+const chaos = createChaosPanel(apiBase, connection, pace)
 
-api.subscribe(event => {
-  if (event.intent !== undefined && event.intent !== checkout.intent()) return
-  const entry = describe(event)
-  if (entry) timeline.add(entry)
-  void checkout.refresh()
-  void chaos.refresh()
-})
-
+// A fault armed for a count switches itself off once spent: the panel follows the server.
+api.subscribe(() => void chaos.refresh())
 ledger.start(1000)
 void chaos.refresh()
 setInterval(() => void chaos.refresh(), 1000)
+// Another tab (or the service worker) changes the shared record without an event here when this
+// tab was opened before the payment started: the page looks at the record every second.
+setInterval(() => void checkout.refresh(), 1000)
+void registerWorker().then(showFinisher)
+
 await checkout.boot()
 document.body.dataset.ready = 'true'

@@ -85,6 +85,10 @@ export class Demo {
   }
 }
 
+export interface OpenOptions {
+  pace?: 'fast'
+}
+
 /** The checkout page in one tab. */
 export class Shop {
   /** Uncaught errors of the page: a test ends by checking there were none. */
@@ -94,9 +98,13 @@ export class Shop {
     page.on('pageerror', error => this.errors.push(error.message))
   }
 
-  static async open(context: BrowserContext, demo: Demo): Promise<Shop> {
+  /**
+   * A new tab on the shop. `pace: 'fast'` is the page's documented `?pace=fast`: a Pay gives up
+   * after about 2 s instead of 30 s, so an outage longer than a call's budget takes seconds.
+   */
+  static async open(context: BrowserContext, demo: Demo, options: OpenOptions = {}): Promise<Shop> {
     const shop = new Shop(await context.newPage())
-    await shop.page.goto(demo.url)
+    await shop.page.goto(options.pace === 'fast' ? `${demo.url}/?pace=fast` : demo.url)
     await shop.ready()
     return shop
   }
@@ -139,8 +147,13 @@ export class Shop {
     return { kind: (await notice.getAttribute('data-kind')) ?? '', text: (await notice.textContent()) ?? '' }
   }
 
-  async waitForNotice(kind: string): Promise<void> {
-    await this.page.locator(`#notice[data-kind="${kind}"]`).waitFor({ timeout: STEP_MS })
+  async waitForNotice(kind: string, timeout = STEP_MS): Promise<void> {
+    await this.page.locator(`#notice[data-kind="${kind}"]`).waitFor({ timeout })
+  }
+
+  /** What the primary button says ("Pay ₹60,000", "Check payment status"…). */
+  async button(): Promise<string> {
+    return (await this.page.locator('#pay-label').textContent()) ?? ''
   }
 
   /** The attempts timeline as the shopper reads it: one title per line. */
@@ -183,7 +196,7 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
  * Registers the hooks of one e2e file: the library and page built once, one Chromium, and per
  * test a fresh server and a fresh browser context (its own IndexedDB and localStorage).
  */
-export function useShop() {
+export function useShop(options: { serviceWorkers?: 'allow' | 'block' } = {}) {
   let browser: Browser | undefined
   let demo: Demo | undefined
   let context: BrowserContext | undefined
@@ -199,7 +212,9 @@ export function useShop() {
   })
   beforeEach(async () => {
     demo = await Demo.start()
-    context = await browser!.newContext({ viewport: { width: 1360, height: 940 } })
+    // Service workers only where a test is about them: the demo's worker also finishes pending
+    // payments, and its tries would blur what a test of the page alone counts.
+    context = await browser!.newContext({ viewport: { width: 1360, height: 940 }, serviceWorkers: options.serviceWorkers ?? 'block' })
   })
   afterEach(async () => {
     const errors = shops.flatMap(shop => shop.errors)
@@ -223,8 +238,8 @@ export function useShop() {
       return context!
     },
     /** Opens the shop in a new tab of this test's context. */
-    async open(): Promise<Shop> {
-      const shop = await Shop.open(context!, demo!)
+    async open(openOptions?: OpenOptions): Promise<Shop> {
+      const shop = await Shop.open(context!, demo!, openOptions)
       shops.push(shop)
       return shop
     },

@@ -24,8 +24,9 @@ describe("the newcomer's story", () => {
     await until(() => shop.timeline(), titles => titles.includes('Connection lost before an answer'), 'the lost answer on the timeline')
     await shop.reload()
 
-    await shop.waitForNotice('resumed')
+    await until(() => shop.timeline(), titles => titles.includes('Found an unfinished payment on this device'), 'the reloaded page finding the payment')
     await t.demo.chaos({ mode: 'off' })
+    // No click: the reloaded page's client picks the payment up with its key.
     const orderId = await shop.confirmed()
     expect(await shop.key()).toBe(key)
 
