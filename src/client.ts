@@ -3,6 +3,7 @@ import { IntentRejectedError, OncelyInputError } from './errors.js'
 import { createEmitter, type Listener } from './events.js'
 import { Busy, execute, readRecord, replay, storeKey, type Call, type Context, type Settled } from './intent.js'
 import { createResumer, type Tried } from './resumer.js'
+import { listenToTabs } from './tabs.js'
 import { Flights } from './lock.js'
 import { callKeys, checkOptions, checkText, checkTimeout, fetchKeys, inRange, keyHeaderSet, liveHeaders, normalizeOptions, type ClientOptions, type Config } from './options.js'
 import { isExpired, type IntentRecord } from './record.js'
@@ -133,7 +134,11 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
     },
     async drain() {
       const due = async () => (await intents.pending()).filter(record => !isExpired(record, config.ttl, config.clock.now()))
-      for (const record of await due()) await tryOnce(record)
+      for (const record of await due()) {
+        // A call of this client already driving it is waited for, not counted as still pending.
+        await ctx.flights.get(storeKey(config.namespace, record.intent!))?.promise.catch(() => undefined)
+        await tryOnce(record)
+      }
       return due()
     },
     forget: async intent => config.store.delete(storeKey(config.namespace, checkText(intent, 'intent'))),
@@ -153,6 +158,8 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
   }
   const resumer = config.background && createResumer(ctx, config.background, () => intents.pending(), intents.get, tryOnce)
   resumer?.start()
+  // Every client of the namespace hears the others' decisions, the background on or not (a service worker).
+  const stopTabs = listenToTabs(ctx, intents.get, record => resumer?.backup(record))
 
   return {
     post: method('POST'),
@@ -180,7 +187,10 @@ export function createClient(options: ClientOptions = {}): OncelyClient {
     },
     intents,
     subscribe: listener => emitter.subscribe(listener),
-    close: () => resumer?.stop(),
+    close() {
+      resumer?.stop()
+      stopTabs()
+    },
   }
 }
 

@@ -184,6 +184,8 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
   const { intent, key } = start
   let record = start
   let counted = precounted
+  // When the next try was due when the run ended: the background does not try before it.
+  let retryAt: number | undefined
   const apply = async (action: Action) => {
     const local = transition(record, action, config.clock.now())
     const stored = name === undefined ? local : await save(ctx, name, record, action)
@@ -216,10 +218,14 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
           if (stored?.state !== 'pending') throw new Superseded(stored)
         }
         counted = false
+        retryAt = undefined
         emitter.emit({ type: 'attempt', intent, key, attempt: record.attempts })
       },
       // `at` is for a countdown on this device: its own clock, not the server's.
-      onRetry: (delay, reason) => emitter.emit({ type: 'retry-scheduled', intent, key, attempt: record.attempts, delay, at: config.now() + delay, reason }),
+      onRetry: (delay, reason) => {
+        retryAt = config.clock.now() + delay
+        emitter.emit({ type: 'retry-scheduled', intent, key, attempt: record.attempts, delay, at: config.now() + delay, reason })
+      },
       onOffline: () => emitter.emit({ type: 'offline', intent, key }),
     })
     const answer = await readAnswer(response, config.response)
@@ -241,7 +247,7 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
     }
     const declined = isHTTPError(error) && error.response.status < 500
     degraded(ctx, intent, error)
-    await decide({ type: 'stall', error: describe(error), declined })
+    await decide({ type: 'stall', error: describe(error), declined, retryAt })
     emitter.emit({ type: 'pending', intent, key, record, error })
     throw new IntentPendingError(record, { cause: error })
   } finally {

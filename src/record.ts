@@ -29,6 +29,8 @@ export interface IntentRecord {
   response?: StoredResponse
   /** Why the last run ended without a definitive answer (`pending`), or the refusal (`rejected`). */
   error?: string
+  /** When the last run's next try was due (the server's `Retry-After`, or the schedule's wait): no try before it. */
+  retryAt?: number
 }
 
 /** Every way a record can change; `transition` is the only place that applies them. */
@@ -38,7 +40,7 @@ export type Action =
   | { type: 'confirm'; response: StoredResponse }
   /** A 4xx refusal; `certain` when the server says it is the stored answer of the key's first request. */
   | { type: 'refuse'; response: StoredResponse; certain: boolean }
-  | { type: 'stall'; error: string; declined: boolean }
+  | { type: 'stall'; error: string; declined: boolean; retryAt: number | undefined }
 
 export function createRecord(fields: Pick<IntentRecord, 'namespace' | 'intent' | 'key' | 'wire' | 'fingerprint' | 'request'> & { now: number }): IntentRecord {
   const { now, ...rest } = fields
@@ -57,8 +59,11 @@ export function transition(record: IntentRecord, action: Action, now: number): I
   switch (action.type) {
     case 'attempt':
       return { ...at, attempts: record.attempts + 1, declined: record.declined + Number(action.declined) }
-    case 'stall':
-      return { ...at, error: action.error, declined: record.declined + Number(action.declined) }
+    case 'stall': {
+      const { retryAt: _last, ...rest } = at
+      const stalled = { ...rest, error: action.error, declined: record.declined + Number(action.declined) }
+      return action.retryAt === undefined ? stalled : { ...stalled, retryAt: action.retryAt }
+    }
     case 'confirm':
       return decide(at, 'confirmed', action.response, undefined)
     case 'refuse': {
@@ -72,7 +77,7 @@ export function transition(record: IntentRecord, action: Action, now: number): I
 
 // A decided record needs its fingerprint and answer, not the request body.
 function decide(record: IntentRecord, state: IntentState, response: StoredResponse, error: string | undefined): IntentRecord {
-  const { error: _stalled, request: { body: _body, ...request }, ...rest } = record
+  const { error: _stalled, retryAt: _due, request: { body: _body, ...request }, ...rest } = record
   return error === undefined ? { ...rest, request, state, response } : { ...rest, request, state, response, error }
 }
 

@@ -5,12 +5,11 @@ import type { OncelyEvent } from './events.js'
 import { storeKey, type Context } from './intent.js'
 import { isExpired, type IntentRecord } from './record.js'
 import { nextDelay } from './schedule.js'
+import { syncTag } from './sync-tag.js'
 
 // The longest a backlog woken by the server answering again is spread over.
 const maxDrain = 30_000
 
-/** The Background Sync tag pages register when an intent goes pending (see `oncely/service-worker`). */
-export const syncTag = 'oncely'
 
 /** How the client finishes pending intents on its own (on the `retry` schedule). `false` turns it off. */
 export interface BackgroundPolicy {
@@ -24,7 +23,12 @@ export type Tried = 'done' | 'busy' | unknown
 export interface Resumer {
   /** Picks up this namespace's pending intents, and listens to the device and to other tabs. */
   start(): void
-  /** Stops all of that: timers, listeners, the channel, and tries under way. */
+  /**
+   * Another client (tab, service worker) left `record` pending and drives it: this one keeps a
+   * backup try, later than that client's longest wait, pushed out each time it says it is at it.
+   */
+  backup(record: IntentRecord): void
+  /** Stops all of that: timers, listeners, and tries under way. */
   stop(): void
 }
 
@@ -32,36 +36,40 @@ export interface Resumer {
  * Keeps driving pending intents to a definitive answer, with their keys, after the call that
  * started them gave up: on the schedule's long horizon, at once (spread over `wake`) when the
  * device comes back online, the page becomes visible or the server answers again. One tab drives
- * an intent at a time (`try_` takes the Web Lock only if it is free); every tab hears the outcome
- * on a BroadcastChannel and reports it as its own event (`remote: true`).
+ * an intent at a time (`try_` takes the Web Lock only if it is free); the others keep a backup.
  */
 export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () => Promise<IntentRecord[]>, read: (intent: string) => Promise<IntentRecord | undefined>, try_: (record: IntentRecord, signal: AbortSignal) => Promise<Tried>): Resumer {
   const { config, emitter } = ctx
   const stopped = new AbortController()
   const waiting = new Map<string, { record: IntentRecord; at: number; timer: ReturnType<typeof setTimeout> | undefined; reason: string }>()
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`oncely:${encodeURIComponent(config.namespace)}`) : undefined
-  // Node keeps a process alive for an open channel; a client's listening must not.
-  ;(channel as { unref?(): void } | undefined)?.unref?.()
 
   const later = (intent: string, record: IntentRecord, delay: number, reason: string) => {
     drop(intent)
     if (stopped.signal.aborted) return
     const at = config.now() + delay
-    const timer = config.online.isOnline() ? setTimeout(() => void fire(intent), delay) : undefined
+    const online = config.online.isOnline()
+    // Offline, no time is announced: `online` wakes it, and nothing would go out at `at`.
+    const timer = online ? setTimeout(() => void fire(intent), delay) : undefined
     // A Node process (a server, a test) is not kept alive by intents waiting for their next try.
     ;(timer as { unref?(): void } | undefined)?.unref?.()
     waiting.set(intent, { record, at, timer, reason })
-    emitter.emit({ type: 'retry-scheduled', intent, key: record.key, attempt: record.attempts, delay, at, reason, background: true })
+    // A backup (another client drives the intent) is this client's own business: nothing to show.
+    if (reason === 'backup') return
+    emitter.emit(online ? { type: 'retry-scheduled', intent, key: record.key, attempt: record.attempts, delay, at, reason, background: true } : { type: 'offline', intent, key: record.key })
   }
   const drop = (intent: string) => {
     clearTimeout(waiting.get(intent)?.timer)
     waiting.delete(intent)
   }
+  /** The next try's delay: the schedule's, and never before the time the last run had set for it. */
+  const due = (record: IntentRecord, retryAfter?: number, random = config.random()) => {
+    const now = config.clock.now()
+    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: now - record.createdAt, retryAfter }, random)
+    return Math.max(delay, (record.retryAt ?? 0) - now)
+  }
   const track = (record: IntentRecord, error: unknown) => {
     if (isIntentExpiredError(error)) return drop(record.intent!)
-    const retryAfter = isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined
-    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt, retryAfter }, config.random())
-    later(record.intent!, record, delay, 'background')
+    later(record.intent!, record, due(record, isHTTPError(error) ? retryAfterMs(error.response.headers.get('retry-after'), config.now()) : undefined), 'background')
   }
   /**
    * Brings waiting tries forward. A device signal (online, page visible): within `wake` ms. The
@@ -95,7 +103,7 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
     if (tried === 'busy' || isStorageError(tried)) track(record, undefined)
   }
 
-  const stops: Array<() => void> = [() => channel?.close()]
+  const stops: Array<() => void> = []
   // A page that a service worker controls asks it to finish what is pending after the page is
   // gone (Background Sync); elsewhere the next page load picks it up, so a refusal changes nothing.
   const askForSync = () => {
@@ -111,11 +119,8 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
     }
     if (event.type === 'confirmed' || event.type === 'rejected' || event.type === 'replayed') {
       drop(intent)
-      if (event.type !== 'replayed' && !event.remote) {
-        channel?.postMessage({ intent })
-        // The server answers again: intents waiting on this client need not wait out their backoff.
-        wake(true)
-      }
+      // The server answers again: intents waiting on this client need not wait out their backoff.
+      if (event.type !== 'replayed' && !event.remote) wake(true)
     }
   }))
 
@@ -126,24 +131,20 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
       const visible = () => page.visibilityState === 'visible' && wake(false)
       page?.addEventListener?.('visibilitychange', visible)
       stops.push(() => page?.removeEventListener?.('visibilitychange', visible))
-      if (channel) {
-        channel.onmessage = async ({ data }: MessageEvent<{ intent: string }>) => {
-          const record = await read(data.intent).catch(() => undefined)
-          if (record?.state === 'confirmed') emitter.emit({ type: 'confirmed', intent: data.intent, key: record.key, record, remote: true })
-          if (record?.state === 'rejected') emitter.emit({ type: 'rejected', intent: data.intent, key: record.key, record, status: record.response?.status ?? 0, remote: true })
-        }
-      }
       // A new page picks up what earlier pages left pending, each when its schedule says it is due.
       const scan = setTimeout(async () => {
         for (const record of await list().catch(() => [])) {
           // A call of this tab is already driving it: its outcome event says what comes next.
           if (waiting.has(record.intent!) || ctx.flights.get(storeKey(config.namespace, record.intent!))) continue
-          const age = config.clock.now() - record.updatedAt
-          const due = nextDelay(config.retry, { failures: record.attempts, failingFor: config.clock.now() - record.createdAt }, config.random()) - age
-          later(record.intent!, record, Math.max(due, config.random() * policy.wake), 'picked up')
+          const waited = config.clock.now() - record.updatedAt
+          later(record.intent!, record, Math.max(due(record) - waited, config.random() * policy.wake), 'picked up')
         }
       })
       stops.push(() => clearTimeout(scan))
+    },
+    backup(record) {
+      // Twice the longest wait the driving client can draw: while it is alive, this never fires.
+      if (!ctx.flights.get(storeKey(config.namespace, record.intent!))) later(record.intent!, record, 2 * due(record, undefined, 1), 'backup')
     },
     stop() {
       stopped.abort()

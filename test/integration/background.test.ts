@@ -154,6 +154,29 @@ describe('the client finishes a pending intent on its own', () => {
 })
 
 describe('every tab hears the outcome', () => {
+  it('a tab open before the intent existed finishes it when the tab driving it closes', async () => {
+    const a = await givenUp()
+    const b = client({ db: a.db })
+    a.pay.setDown(false)
+    a.api.close()
+
+    await runFor(5 * 60_000, 1000)
+
+    expect(await b.api.intents.get('checkout:c42')).toMatchObject({ state: 'confirmed', key: a.error.record.key })
+    expect(a.pay.charges).toHaveLength(1)
+  })
+
+  it('keeps its backup quiet while the other tab is still at it', async () => {
+    const a = await givenUp()
+    const b = client({ db: a.db })
+    await runFor(10 * 60_000, 1000)
+
+    // A's tries announce themselves; B's backup, twice as late, keeps being pushed out.
+    const fromB = b.events.filter(e => e.type === 'attempt')
+    expect(fromB).toEqual([])
+    expect(a.events.filter(e => e.type === 'attempt').length).toBeGreaterThan(4)
+  })
+
   it('a client on the same store reports an intent another client confirmed, as remote', async () => {
     const pay = net.payments()
     const a = client()

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /**
- * useIntent with the client's background resumer: two core bugs the demo ran into, kept as failing
- * tests (`it.fails`) until they are fixed in src/. Each says what is wrong and what is expected.
+ * useIntent with the client's background resumer: two ways the demo found the view could lie or a
+ * user's call could be short-changed, each fixed in src/ and kept here as a test.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { setupServer } from 'msw/node'
@@ -38,11 +38,9 @@ function Checkout({ api, seen }: { api: OncelyClient; seen: IntentHandle[] }) {
 const offline: OnlineSource = { isOnline: () => false, subscribe: () => () => {} }
 
 describe('useIntent and the background resumer', () => {
-  // src/resumer.ts `later()`: offline, it arms no timer (the try waits for `online`), yet it emits
-  // `retry-scheduled` with `delay` and `at`, so the view shows `resuming` and a `nextRetryAt` at
-  // which nothing is sent: a countdown to a try that will not come. Expected: no `nextRetryAt`
-  // (or `offline: true`) while no try is armed.
-  it.fails('shows no next retry while offline, when no try is armed', async () => {
+  // Offline, the resumer arms no timer (the try waits for `online`): the view must not show a
+  // `nextRetryAt` at which nothing is sent, a countdown to a try that will not come.
+  it('shows no next retry while offline, when no try is armed', async () => {
     const sent: string[] = []
     const api = createClient({
       prefixUrl: 'http://api.test', store: memoryStore(), online: offline, deadline: 100,
@@ -54,8 +52,8 @@ describe('useIntent and the background resumer', () => {
     await waitFor(() => expect(seen.at(-1)!.ready).toBe(true))
 
     fireEvent.click(screen.getByText('Pay'))
-    // The call gives up offline at its deadline; the view then says the client resumes it.
-    await waitFor(() => expect(seen.at(-1)).toMatchObject({ state: 'pending', resuming: true }))
+    // The call gives up offline at its deadline; the view then says it waits for the network.
+    await waitFor(() => expect(seen.at(-1)).toMatchObject({ state: 'pending', offline: true }))
     const said = seen.at(-1)!.nextRetryAt
     await new Promise(resolve => setTimeout(resolve, Math.max(0, (said ?? 0) - Date.now()) + 100))
 
@@ -63,13 +61,10 @@ describe('useIntent and the background resumer', () => {
     expect(said).toBeUndefined()
   })
 
-  // src/intent.ts `execute()`: a call that finds a flight under way joins it, and a background try
-  // is a flight of one attempt. So `resume()` (or `post`) pressed while the client's own try is on
-  // the wire gets that single attempt's outcome: pending, although its own retries would have
-  // confirmed. useIntent's resume-on-mount meets this whenever the client's pick-up of the same
-  // intent starts first. Expected: a foreground call that finds a background try waits for it,
-  // and continues with its own retries if that try ends pending.
-  it.fails('gives resume() its own retries when it meets a background try of the intent', async () => {
+  // A background try is a flight of one attempt. `resume()` (or `post`) pressed while the client's
+  // own try is on the wire must not inherit that single attempt's outcome: it waits for it, then
+  // continues with its own retries if that try ends pending.
+  it('gives resume() its own retries when it meets a background try of the intent', async () => {
     const pay = paymentServer()
     server.use(pay.handler)
     const store = memoryStore()
@@ -108,7 +103,7 @@ describe('useIntent and the background resumer', () => {
     await draining
 
     await waitFor(() => expect(seen.at(-1)!.busy).toBe(false))
-    expect(seen.at(-1)!.state).toBe('confirmed') // now: 'pending', after the one background attempt
+    expect(seen.at(-1)!.state).toBe('confirmed')
     expect(pay.charges).toHaveLength(1)
   })
 })

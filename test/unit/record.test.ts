@@ -10,8 +10,8 @@ const sent = (record: IntentRecord, declined = false) => transition(record, { ty
 describe('transition', () => {
   it.each<{ title: string; from: IntentRecord['state']; action: Action; state: IntentRecord['state'] }>([
     { title: 'an answer confirms a pending intent', from: 'pending', action: { type: 'confirm', response: answer }, state: 'confirmed' },
-    { title: 'a stall keeps it pending', from: 'pending', action: { type: 'stall', error: 'timeout', declined: false }, state: 'pending' },
-    { title: 'a confirmed intent never goes back to pending', from: 'confirmed', action: { type: 'stall', error: 'late', declined: false }, state: 'confirmed' },
+    { title: 'a stall keeps it pending', from: 'pending', action: { type: 'stall', error: 'timeout', declined: false, retryAt: undefined }, state: 'pending' },
+    { title: 'a confirmed intent never goes back to pending', from: 'confirmed', action: { type: 'stall', error: 'late', declined: false, retryAt: undefined }, state: 'confirmed' },
     { title: 'a confirmed intent is never rejected by a late answer', from: 'confirmed', action: { type: 'refuse', response: refusal, certain: true }, state: 'confirmed' },
     { title: 'a rejected intent is not confirmed later', from: 'rejected', action: { type: 'confirm', response: answer }, state: 'rejected' },
     { title: 'a decided intent counts no more attempts', from: 'confirmed', action: { type: 'attempt', declined: false }, state: 'confirmed' },
@@ -41,7 +41,13 @@ describe('transition', () => {
   it('adds attempts and declines to what is stored, so two tabs\' counts add up', () => {
     const first = sent(sent(base), true)
     expect(first).toMatchObject({ attempts: 2, declined: 1, updatedAt: 1500 })
-    expect(transition(first, { type: 'stall', error: 'HTTP 429', declined: true }, 3000)).toMatchObject({ attempts: 2, declined: 2, error: 'HTTP 429' })
+    expect(transition(first, { type: 'stall', error: 'HTTP 429', declined: true, retryAt: 9000 }, 3000)).toMatchObject({ attempts: 2, declined: 2, error: 'HTTP 429', retryAt: 9000 })
+  })
+
+  it('keeps when the next try was due only until the next run', () => {
+    const stalled = transition(sent(base), { type: 'stall', error: 'HTTP 503', declined: false, retryAt: 9000 }, 2000)
+    expect(transition(stalled, { type: 'stall', error: 'timeout', declined: false, retryAt: undefined }, 3000).retryAt).toBeUndefined()
+    expect(transition(stalled, { type: 'confirm', response: answer }, 3000).retryAt).toBeUndefined()
   })
 
   it('drops the request body once decided, keeping what a replay needs', () => {
