@@ -49,9 +49,6 @@ async function bundle(entry: string, outfile: string, format: 'esm' | 'iife', ex
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
-    // The library's dist/service-worker.js keeps a bare import of a shared chunk, which
-    // `sideEffects: false` lets esbuild drop, with a warning on every build: harmless here.
-    logOverride: { 'ignored-bare-import': 'silent' },
     // Our own settings instead of tsconfig.json's: any `paths` there are for the type checker, and
     // following them could alias `oncely` into src/.
     tsconfigRaw: { compilerOptions: { target: 'ES2022', verbatimModuleSyntax: true } },

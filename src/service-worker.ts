@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { OncelyClient } from './client.js'
-import { syncTag } from './resumer.js'
+import { syncTag } from './sync-tag.js'
 
 export { syncTag }
 
