@@ -64,7 +64,8 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
   /** The next try's delay: the schedule's, and never before the time the last run had set for it. */
   const due = (record: IntentRecord, retryAfter?: number, random = config.random()) => {
     const now = config.clock.now()
-    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: now - record.createdAt, retryAfter }, random)
+    // Past the call that gave up: a Retry-After is a floor here, not the wait (see `told`).
+    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: now - record.createdAt, retryAfter, told: Infinity }, random)
     return Math.max(delay, (record.retryAt ?? 0) - now)
   }
   const track = (record: IntentRecord, error: unknown) => {

@@ -10,9 +10,9 @@ export interface SchedulePolicy {
   quick: number
   /**
    * Then the wait is `spread` × how long the intent has been failing, ±50 % at random, from
-   * `delay` · 2^`quick` up to `backoffLimit` ms: an intent failing for a minute waits about a
-   * minute, so a backlog built up over an outage of T comes back spread over a window
-   * proportional to T, with no client knowing about the others.
+   * `delay` · 2^`quick` up to `backoffLimit` ms (where waits spread over its last two thirds): an
+   * intent failing for a minute waits about a minute, so a backlog built up over an outage of T
+   * comes back spread over a window proportional to T, with no client knowing about the others.
    */
   spread: number
   backoffLimit: number
@@ -30,17 +30,25 @@ export interface Failing {
   failingFor: number
   /** The server's `Retry-After`, ms, when it asked for a pause. */
   retryAfter?: number | undefined
+  /** Answers in a row that told it to wait, this one included; `Infinity` for a background try. */
+  told?: number
 }
 
 /** The wait before the next try, ms. `random` is a draw in [0, 1). */
 export function nextDelay(policy: SchedulePolicy, state: Failing, random: number): number {
   const { delay, quick, spread, backoffLimit, maxRetryAfter } = policy
-  const { failures, failingFor, retryAfter } = state
+  const { failures, failingFor, retryAfter, told = 1 } = state
+  // The long regime: about `spread` × the intent's age, ±50 %, from the end of the quick retries.
+  // The ceiling bounds the base at ⅔ of `backoffLimit`, so waits there still spread over [⅓, 1].
+  const aged = () => Math.max(delay * 2 ** quick, Math.min(spread * failingFor, (backoffLimit * 2) / 3) * (0.5 + random))
   if (retryAfter !== undefined) {
     // As asked, plus up to a quarter more: never exactly N s for every client the server told.
     const asked = Math.min(retryAfter, maxRetryAfter)
-    return asked + random * Math.max(asked / 4, delay)
+    const jittered = asked + random * Math.max(asked / 4, delay)
+    // A server that keeps telling the same intent to wait soon is not draining it (a constant
+    // `Retry-After: 1` through an outage): from then on, at least as long as a failure would wait.
+    return told <= quick ? jittered : Math.max(jittered, aged())
   }
   if (failures <= quick) return random * delay * 2 ** (Math.max(failures, 1) - 1)
-  return Math.min(backoffLimit, Math.max(delay * 2 ** quick, spread * failingFor * (0.5 + random)))
+  return aged()
 }

@@ -40,6 +40,7 @@ export interface Attempts {
 export async function sendAttempts(config: Config, run: Attempts): Promise<Response> {
   const { retry } = config
   let failures = 0
+  let told = 0
   let wait = 0
   let declined = false
   const reasonOf = (error: unknown): string | undefined => {
@@ -71,9 +72,10 @@ export async function sendAttempts(config: Config, run: Attempts): Promise<Respo
         const answer = isHTTPError(error) ? error.response : undefined
         const retryAfter = answer && retryAfterMs(answer.headers.get('retry-after'), config.now())
         // Told to wait (in progress, or busy with a Retry-After) is not failing: no attempt spent.
-        const told = answer?.status === 409 || (retryAfter !== undefined && [429, 503].includes(answer!.status))
-        if (!told && ++failures > run.limit) return false
-        wait = nextDelay(retry, { failures: run.failed + Math.max(failures, 1), failingFor: config.clock.now() - run.since, retryAfter: told ? retryAfter : undefined }, config.random())
+        const waiting = answer?.status === 409 || (retryAfter !== undefined && [429, 503].includes(answer!.status))
+        told = waiting ? told + 1 : 0
+        if (!waiting && ++failures > run.limit) return false
+        wait = nextDelay(retry, { failures: run.failed + Math.max(failures, 1), failingFor: config.clock.now() - run.since, retryAfter: waiting ? retryAfter : undefined, told }, config.random())
         run.onRetry(wait, reason)
         return true
       },

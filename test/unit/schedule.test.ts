@@ -14,14 +14,23 @@ describe('nextDelay', () => {
     { title: 'failing for a minute: about a minute', failures: 6, failingFor: 60 * s, random: 0.5, expected: 60 * s },
     { title: 'failing for a minute, lowest draw: half', failures: 6, failingFor: 60 * s, random: 0, expected: 30 * s },
     { title: 'failing for a minute, highest draw: half again', failures: 6, failingFor: 60 * s, random: 0.999, expected: 89.94 * s },
-    { title: 'failing for an hour: the 5 min ceiling', failures: 20, failingFor: 3600 * s, random: 0.5, expected: 300 * s },
+    // At the ceiling the waits still spread, over [⅓, 1] × 5 min, so intents failing together part.
+    { title: 'failing for an hour, lowest draw: a third of the ceiling', failures: 20, failingFor: 3600 * s, random: 0, expected: 100 * s },
+    { title: 'failing for an hour, at random 0.5', failures: 20, failingFor: 3600 * s, random: 0.5, expected: 200 * s },
+    { title: 'failing for an hour, highest draw: the 5 min ceiling', failures: 20, failingFor: 3600 * s, random: 1, expected: 300 * s },
     // Told to wait: as asked, plus up to a quarter more.
     { title: 'Retry-After 1 s, lowest draw', failures: 1, failingFor: 0, retryAfter: 1 * s, random: 0, expected: 1 * s },
     { title: 'Retry-After 1 s, at random 0.5: up to 250 ms more', failures: 1, failingFor: 0, retryAfter: 1 * s, random: 0.5, expected: 1.125 * s },
     { title: 'Retry-After 120 s is honoured past the old 20 s cap', failures: 9, failingFor: 5 * s, retryAfter: 120 * s, random: 0, expected: 120 * s },
     { title: 'Retry-After a day is cut to 10 min', failures: 1, failingFor: 0, retryAfter: 86_400 * s, random: 0, expected: 600 * s },
-  ])('$title', ({ failures, failingFor, retryAfter, random, expected }) => {
-    expect(nextDelay(policy, { failures, failingFor, retryAfter }, random)).toBeCloseTo(expected, 6)
+    // Told again and again to come back in a second: a server not draining this intent. Past the
+    // quick tells, it waits at least as long as a failure of its age would.
+    { title: 'Retry-After 1 s, the third tell in a row: still as asked', failures: 1, failingFor: 3 * s, retryAfter: 1 * s, told: 3, random: 0.5, expected: 1.125 * s },
+    { title: 'Retry-After 1 s, the fourth tell, failing for a minute: about a minute', failures: 1, failingFor: 60 * s, retryAfter: 1 * s, told: 4, random: 0.5, expected: 60 * s },
+    { title: 'Retry-After 120 s, told again: the longer of the two', failures: 1, failingFor: 60 * s, retryAfter: 120 * s, told: 9, random: 0, expected: 120 * s },
+    { title: 'a background try honours Retry-After as a floor', failures: 9, failingFor: 60 * s, retryAfter: 5 * s, told: Infinity, random: 0.5, expected: 60 * s },
+  ])('$title', ({ failures, failingFor, retryAfter, told, random, expected }) => {
+    expect(nextDelay(policy, { failures, failingFor, retryAfter, told }, random)).toBeCloseTo(expected, 6)
   })
 
   it('spreads a population: from a thousand draws, waits fill [0.5, 1.5] × the age evenly', () => {
