@@ -1,4 +1,4 @@
-// The published types of the three React Native modules the setup snippet imports, reduced to what
+// The published types of the React Native modules the setup snippet imports, reduced to what
 // it touches and copied signature for signature (callbacks included), so the snippet is checked
 // against what apps really pass in without installing react-native here.
 declare module 'react-native-get-random-values' {}
@@ -36,4 +36,15 @@ declare module '@react-native-community/netinfo' {
   export function addEventListener(listener: NetInfoChangeHandler): NetInfoSubscription
   const NetInfo: { fetch: typeof fetch; refresh: typeof refresh; addEventListener: typeof addEventListener }
   export default NetInfo
+}
+
+declare module 'react-native' {
+  export type AppStateStatus = 'active' | 'background' | 'inactive' | 'unknown' | 'extension'
+  export interface NativeEventSubscription {
+    remove(): void
+  }
+  export const AppState: {
+    currentState: AppStateStatus
+    addEventListener(type: 'change', listener: (state: AppStateStatus) => void): NativeEventSubscription
+  }
 }

@@ -2,6 +2,7 @@
 import 'react-native-get-random-values' // first: gives uuid crypto.getRandomValues for the keys
 import AsyncStorage from '@react-native-async-storage/async-storage'
 import NetInfo from '@react-native-community/netinfo'
+import { AppState } from 'react-native'
 import { createClient } from 'oncely'
 import { asyncStorageStore, netInfoOnlineSource } from 'oncely/react-native'
 
@@ -11,9 +12,9 @@ export const api = createClient({
   online: netInfoOnlineSource(NetInfo),
 })
 
-// On sign-out: api.intents.clear(). After a crash or a kill, on launch:
-export async function resumePending(): Promise<void> {
-  for (const record of await api.intents.pending()) {
-    if (record.intent) await api.intents.resume(record.intent).catch(() => {}) // still pending: the next launch tries again
-  }
-}
+// Pending intents finish on their own: at launch the client picks up what a crash or a kill left,
+// and NetInfo coming back online wakes them. Coming to the foreground, try them at once too (the
+// web's "page visible"); on sign-out, api.intents.clear().
+AppState.addEventListener('change', state => {
+  if (state === 'active') void api.intents.drain()
+})
