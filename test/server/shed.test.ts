@@ -1,58 +1,41 @@
 import { describe, expect, it } from 'vitest'
-import { drainWindow, shed, spreadRetryAfter } from '../../src/server/index.js'
+import { earliestSlot, ReturnBook, shed } from '../../src/server/index.js'
 
-describe('the drain window', () => {
+describe('earliestSlot', () => {
   it.each([
-    { title: 'no excess', excess: 0, capacity: 100, expected: 1 },
-    { title: 'less than a second of excess', excess: 50, capacity: 100, expected: 1 },
-    { title: 'five seconds of excess', excess: 500, capacity: 100, expected: 5 },
-    { title: 'a partial second rounds up', excess: 501, capacity: 100, expected: 6 },
-    { title: 'more than the cap', excess: 1_000_000, capacity: 100, expected: 60 },
-    { title: 'no capacity at all', excess: 10, capacity: 0, expected: 60 },
-  ])('$title → $expected s', ({ excess, capacity, expected }) => {
-    expect(drainWindow(excess, capacity)).toBe(expected)
+    { title: 'an empty book: the next second', due: [], second: 10, perSecond: 5, expected: 11 },
+    { title: 'a full next second: the one after', due: { 11: 5 }, second: 10, perSecond: 5, expected: 12 },
+    { title: 'room for one more', due: { 11: 4 }, second: 10, perSecond: 5, expected: 11 },
+    { title: 'a rate under one a second still books one', due: { 11: 0 }, second: 10, perSecond: 0.5, expected: 11 },
+    { title: 'never past the cap', due: { 11: 9, 12: 9, 13: 9 }, second: 10, perSecond: 1, max: 3, expected: 13 },
+    { title: 'searching on from an earlier answer', due: { 11: 1 }, second: 10, perSecond: 5, from: 14, expected: 14 },
+  ])('$title', ({ due, second, perSecond, max, from, expected }) => {
+    expect(earliestSlot(due as ArrayLike<number>, second, perSecond, max, from)).toBe(expected)
   })
 })
 
-describe('a spread Retry-After', () => {
-  it.each([
-    { window: 1, random: 0.99, expected: 1 },
-    { window: 10, random: 0, expected: 1 },
-    { window: 10, random: 0.05, expected: 1 },
-    { window: 10, random: 0.1, expected: 2 },
-    { window: 10, random: 0.5, expected: 6 },
-    { window: 10, random: 0.999, expected: 10 },
-    { window: 0, random: 0.5, expected: 1 },
-  ])('window $window, random $random → $expected', ({ window, random, expected }) => {
-    expect(spreadRetryAfter(window, () => random)).toBe(expected)
-  })
-
-  it('covers every second of the window about equally, never one constant', () => {
-    let seed = 1
-    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
-    const counts = new Map<number, number>()
-    for (let i = 0; i < 10_000; i++) {
-      const value = spreadRetryAfter(10, random)
-      counts.set(value, (counts.get(value) ?? 0) + 1)
-    }
-    expect([...counts.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-    for (const count of counts.values()) expect(count).toBeGreaterThan(800) // 1,000 expected each
+describe('ReturnBook', () => {
+  it('books returns at the rate asked, oldest first, never one constant', () => {
+    const book = new ReturnBook()
+    const told = Array.from({ length: 7 }, () => book.promise(100, 3))
+    expect(told).toEqual([1, 1, 1, 2, 2, 2, 3])
+    // A second later, the book has moved on with the clock, and the slots it filled stay filled.
+    expect(book.promise(101, 3)).toBe(2)
   })
 })
 
 describe('shed()', () => {
-  it('answers 503 problem+json with spread Retry-After past maxConcurrent, and the window grows with the refusals', async () => {
+  it('answers 503 problem+json past maxConcurrent, booking each refused client a later second', async () => {
     let release!: () => void
-    const gate = new Promise<void>((resolve) => (release = resolve))
-    const randoms = [0.999]
+    const gate = new Promise<void>(resolve => (release = resolve))
     const handler = shed(async () => {
       await gate
       return new Response('ok')
-    }, { maxConcurrent: 2, now: () => 5_000, random: () => randoms[0]! })
+    }, { maxConcurrent: 2, now: () => 5_000 })
     const running = [handler(new Request('http://x.test/')), handler(new Request('http://x.test/'))]
 
     const retryAfters: number[] = []
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 6; i++) {
       const refused = await handler(new Request('http://x.test/'))
       expect(refused.status).toBe(503)
       expect(refused.headers.get('content-type')).toBe('application/problem+json')
@@ -62,8 +45,8 @@ describe('shed()', () => {
     await Promise.all(running)
     const after = await handler(new Request('http://x.test/'))
 
-    // random ≈ 1 picks the window's last second: the window is ceil(refused / capacity 2).
-    expect(retryAfters).toEqual([1, 1, 2, 2, 3, 3, 4, 4])
+    // Capacity 2 a second, half of it for returns: one refused client back per second.
+    expect(retryAfters).toEqual([1, 2, 3, 4, 5, 6])
     expect(after.status).toBe(200)
   })
 })
