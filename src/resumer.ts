@@ -61,12 +61,15 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
     clearTimeout(waiting.get(intent)?.timer)
     waiting.delete(intent)
   }
-  /** The next try's delay: the schedule's, and never before the time the last run had set for it. */
+  /**
+   * The next try's delay. A retry the last run had scheduled when its deadline cut it (a server's
+   * Retry-After, or the schedule's wait) comes when it was due; otherwise the schedule decides.
+   */
   const due = (record: IntentRecord, retryAfter?: number, random = config.random()) => {
     const now = config.clock.now()
+    if (record.retryAt !== undefined && record.retryAt > now) return record.retryAt - now
     // Past the call that gave up: a Retry-After is a floor here, not the wait (see `told`).
-    const delay = nextDelay(config.retry, { failures: record.attempts, failingFor: now - record.createdAt, retryAfter, told: Infinity }, random)
-    return Math.max(delay, (record.retryAt ?? 0) - now)
+    return nextDelay(config.retry, { failures: record.attempts, failingFor: now - record.createdAt, retryAfter, told: Infinity }, random)
   }
   const track = (record: IntentRecord, error: unknown) => {
     if (isIntentExpiredError(error)) return drop(record.intent!)

@@ -20,7 +20,9 @@ export interface SchedulePolicy {
   maxRetryAfter: number
 }
 
-export const defaultSchedule: SchedulePolicy = { delay: 250, quick: 3, spread: 1, backoffLimit: 5 * 60_000, maxRetryAfter: 10 * 60_000 }
+// One quick retry within a second, then from 2 s on about the intent's age: a 2 s blip is confirmed
+// within 3 s, and a population loads a down server least for it (docs/schedule.md, the sweep).
+export const defaultSchedule: SchedulePolicy = { delay: 1000, quick: 1, spread: 1, backoffLimit: 5 * 60_000, maxRetryAfter: 10 * 60_000 }
 
 /** What the schedule knows of one intent. */
 export interface Failing {

@@ -139,22 +139,22 @@ describe('retries with the same key', () => {
     expect(pay.requests).toHaveLength(2)
   })
 
-  it('spreads retries with full jitter by default, from the injected randomness', async () => {
+  it('waits by the default schedule: one quick retry with full jitter, then from 2 s on', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const pay = net.payments()
     pay.fail({ type: 'drop-before' }, { type: 'drop-before' })
     const { api, events } = client({ random: () => 0.5, retry: { delay: 1000 } })
 
     const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
-    for (const [retry, delay] of [[1, 500], [2, 1000]] as const) {
+    for (const [retry, delay] of [[1, 500], [2, 2000]] as const) {
       await until(() => events.filter(e => e.type === 'retry-scheduled').length === retry)
       await vi.advanceTimersByTimeAsync(delay)
     }
     await call
 
-    // Retry 1: 0.5 * 1000; retry 2: 0.5 * 2000.
-    expect(events.filter(e => e.type === 'retry-scheduled').map(e => e.type === 'retry-scheduled' && e.delay)).toEqual([500, 1000])
-    expect(pay.requests[2]!.at - pay.requests[0]!.at).toBe(1500)
+    // Retry 1: 0.5 × 1000 (the quick retry); retry 2: the long regime's 2 s floor (age 0.5 s × 1).
+    expect(events.filter(e => e.type === 'retry-scheduled').map(e => e.type === 'retry-scheduled' && e.delay)).toEqual([500, 2000])
+    expect(pay.requests[2]!.at - pay.requests[0]!.at).toBe(2500)
   })
 
   it('retries a per-attempt timeout with the same key', async () => {

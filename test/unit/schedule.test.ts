@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { defaultSchedule as policy, nextDelay } from '../../src/schedule.js'
+import { defaultSchedule, nextDelay } from '../../src/schedule.js'
 
 const s = 1000
+// Three quick retries make the regimes easy to read; the defaults are checked on their own below.
+const policy = { ...defaultSchedule, delay: 250, quick: 3 }
 
 describe('nextDelay', () => {
   it.each([
@@ -39,5 +41,16 @@ describe('nextDelay', () => {
     expect(Math.min(...waits)).toBeCloseTo(0.5, 3)
     expect(Math.max(...waits)).toBeCloseTo(1.5, 3)
     expect(tenths).toEqual(Array(10).fill(100))
+  })
+})
+
+describe('the defaults', () => {
+  it('retry once within a second, then from 2 s on: a 2 s blip is over by the second retry, within 3 s', () => {
+    const first = (random: number) => nextDelay(defaultSchedule, { failures: 1, failingFor: 0 }, random)
+    const second = (random: number, failingFor: number) => nextDelay(defaultSchedule, { failures: 2, failingFor }, random)
+    expect([first(0), first(0.999)]).toEqual([0, 999])
+    // However the first draw fell, the second try comes 2 s after it (an intent of age < 1.33 s).
+    for (const at of [0, 500, 999]) expect(at + second(0.5, at)).toBe(at + 2000)
+    expect(defaultSchedule).toMatchObject({ spread: 1, backoffLimit: 300_000, maxRetryAfter: 600_000 })
   })
 })
