@@ -140,6 +140,11 @@ export function createResumer(ctx: Context, policy: BackgroundPolicy, list: () =
         for (const record of await list().catch(() => [])) {
           // A call of this tab is already driving it: its outcome event says what comes next.
           if (waiting.has(record.intent!) || ctx.flights.get(storeKey(config.namespace, record.intent!))) continue
+          // Past its ttl it will not be sent: say so now rather than when its next try was due.
+          if (isExpired(record, config.ttl, config.clock.now())) {
+            emitter.emit({ type: 'pending', intent: record.intent, key: record.key, record, error: new IntentExpiredError(record) })
+            continue
+          }
           const waited = config.clock.now() - record.updatedAt
           later(record.intent!, record, Math.max(due(record) - waited, config.random() * policy.wake), 'picked up')
         }

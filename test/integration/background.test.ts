@@ -13,12 +13,15 @@ const fakeTime = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout',
 const order = { json: cart, intent: 'checkout:c42' }
 const background = (events: OncelyEvent[]) => events.filter(e => e.type === 'retry-scheduled' && e.background)
 
+// Every wait at the middle of its range: these tests are about when the client tries, exactly.
+const random = () => 0.5
+
 /** A call that gives up while the server is down: retries spent, the intent left pending. */
 async function givenUp(options: Parameters<typeof client>[0] = {}) {
   fakeTime()
   const pay = net.payments()
   pay.setDown(true)
-  const c = client({ retry: { limit: 2 }, ...options })
+  const c = client({ retry: { limit: 2 }, random, ...options })
   const error = await drive(c.api.post('orders', order).catch(e => e))
   return { ...c, pay, error }
 }
@@ -110,7 +113,7 @@ describe('the client finishes a pending intent on its own', () => {
     first.api.close()
     first.pay.setDown(false)
 
-    const reloaded = client({ db: first.db })
+    const reloaded = client({ db: first.db, random })
     await runFor(5000)
 
     expect(await reloaded.api.intents.get('checkout:c42')).toMatchObject({ state: 'confirmed', key: first.error.record.key })
@@ -125,7 +128,7 @@ describe('the client finishes a pending intent on its own', () => {
     await vi.advanceTimersByTimeAsync(120_000)
     const sent = first.pay.requests.length
 
-    const reloaded = client({ db: first.db, ttl: 60_000 })
+    const reloaded = client({ db: first.db, ttl: 60_000, random })
     await runFor(10_000)
 
     expect(first.pay.requests).toHaveLength(sent)
@@ -156,7 +159,7 @@ describe('the client finishes a pending intent on its own', () => {
 describe('every tab hears the outcome', () => {
   it('a tab open before the intent existed finishes it when the tab driving it closes', async () => {
     const a = await givenUp()
-    const b = client({ db: a.db })
+    const b = client({ db: a.db, random })
     a.pay.setDown(false)
     a.api.close()
 
@@ -168,7 +171,7 @@ describe('every tab hears the outcome', () => {
 
   it('keeps its backup quiet while the other tab is still at it', async () => {
     const a = await givenUp()
-    const b = client({ db: a.db })
+    const b = client({ db: a.db, random })
     await runFor(10 * 60_000, 1000)
 
     // A's tries announce themselves; B's backup, twice as late, keeps being pushed out.
@@ -180,7 +183,7 @@ describe('every tab hears the outcome', () => {
   it('a client on the same store reports an intent another client confirmed, as remote', async () => {
     const pay = net.payments()
     const a = client()
-    const b = client({ db: a.db })
+    const b = client({ db: a.db, random })
 
     await a.api.post('orders', order)
     await vi.waitFor(() => expect(b.events.some(e => e.type === 'confirmed')).toBe(true))
