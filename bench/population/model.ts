@@ -1,0 +1,343 @@
+/**
+ * A discrete-event model of a population of clients through an outage, at any scale (1M browsers
+ * in seconds). It runs oncely's client rules with the library's own code where it is pure —
+ * `nextDelay` and the schedule, the outage gate's `observe`, the option defaults as
+ * `normalizeOptions` makes them — and re-states only the loop around them, as `transport.ts`,
+ * `intent.ts` and `resumer.ts` run it:
+ *
+ * - a call: the first attempt, then retries after `nextDelay`; answers that tell the client to wait
+ *   (503 + Retry-After) spend no attempt; `retry.limit` failures or the `deadline` end the call
+ *   pending (`IntentPendingError`);
+ * - then background tries, one attempt each (waits for Retry-After inside a try, up to the
+ *   deadline), each after `nextDelay(failures: attempts so far, failingFor: age)`;
+ * - a confirmation on a browser wakes its other waiting intents, each at random within `wake`;
+ * - every attempt passes the browser's outage gate (pacing while down, spread release after).
+ *
+ * Left out, because the loopback server never does them: per-attempt timeouts (no answer is
+ * slow), 409 in progress (one flight per intent), network latency (about 1 ms on loopback), and the
+ * client clock's anchoring to the server's whole-second `Date` (under 1 s of error on ages).
+ * The baselines follow `baselines.ts`. The server is the loopback server's rules: a token bucket
+ * at `capacity`, 503 + Retry-After from `shed.ts` beyond it, an outage by resets or by 503.
+ */
+import { createEmitter } from '../../src/events.js'
+import { normalizeOptions } from '../../src/options.js'
+import { observe } from '../../src/outage.js'
+import { nextDelay } from '../../src/schedule.js'
+import { memoryStore } from '../../src/store/memory.js'
+import { Arrivals, seeded } from './arrivals.js'
+import { baselines } from './baselines.js'
+import { EventHeap } from './heap.js'
+import type { LaneRun, LaneSpec, Scenario } from './metrics.js'
+import { Promised, retryAfterFor } from './shed.js'
+
+/** oncely's defaults as `createClient` normalises them: read from the library, never copied. */
+export function clientDefaults() {
+  const config = normalizeOptions({ store: memoryStore() }, createEmitter())
+  const { limit, statusCodes: _statuses, retryOnTimeout: _timeouts, ...schedule } = config.retry
+  return { schedule, limit, deadline: config.deadline, outage: config.outage!, wake: config.background!.wake }
+}
+const defaults = clientDefaults()
+
+// Event kinds, in the low 3 bits of an event's tag; the rest is the intent's version at scheduling.
+const ARRIVE = 0
+const ATTEMPT = 1 // an attempt that passes the gate first
+const TRY = 2 // a background try fires
+const DEADLINE = 3 // a call's or a try's deadline
+const GATE = 4 // a browser's gate lets one waiting attempt out (id: the browser)
+const RELEASED = 5 // an attempt the gate released on recovery: it goes out as it is
+
+// What the server answered.
+const OK = 0
+const RESET = 1
+const SHED = 2
+
+// An intent's state.
+const TRYING = 0 // in the app's call or a background try
+const WAITING = 1 // pending, its next background try scheduled
+const DONE = 2 // the client knows it is charged
+const ABANDONED = 3 // a baseline gave up
+
+const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number, fill?: number): T => {
+  const b = new (a.constructor as new (n: number) => T)(n)
+  if (fill !== undefined) b.fill(fill)
+  b.set(a)
+  return b
+}
+
+/** Runs one lane of a scenario; `seed` draws the clients' jitter (the arrivals come from the scenario's seed). */
+export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun {
+  const policy = { ...defaults.schedule, ...lane.retry }
+  const { limit, deadline, outage: gatePolicy, wake } = defaults
+  const rule = lane.client === 'oncely' ? undefined : baselines[lane.client]
+  const keyed = lane.client === 'oncely' || rule!.keyed
+  const random = seeded(seed * 7919 + 17)
+  const serverRandom = seeded(scenario.seed ^ 0x5eed)
+  const arrivals = new Arrivals(scenario.rate, scenario.arrivalMs, scenario.clients, scenario.seed)
+  const { outage, capacity, burst, drainRate, lostAnswers, endMs } = scenario
+  const seconds = Math.ceil(endMs / 1000)
+  const perSecond = { requests: new Array<number>(seconds).fill(0), charges: new Array<number>(seconds).fill(0), sheds: new Array<number>(seconds).fill(0), outage: new Array<number>(seconds).fill(0) }
+
+  // Per intent, in arrival order.
+  let size = Math.ceil((scenario.rate * scenario.arrivalMs) / 1000 + 10 * Math.sqrt(scenario.rate * scenario.arrivalMs / 1000) + 64)
+  let count = 0
+  let client = new Int32Array(size)
+  let arrival = new Float64Array(size)
+  let state = new Uint8Array(size)
+  let version = new Int32Array(size)
+  let tries = new Int32Array(size) // numbers the call and each try, for their deadlines
+  let attempts = new Int32Array(size) // the record's count: every attempt sent
+  let failures = new Int32Array(size) // failures in this call or try (ky's count for the baselines)
+  let failedBefore = new Int32Array(size) // the record's attempts when this try began
+  let inCall = new Uint8Array(size)
+  let due = new Float64Array(size) // a waiting intent's next background try
+  let gateWaiting = new Uint8Array(size)
+  let charges = new Int32Array(size)
+  let firstCharge = new Float64Array(size).fill(Number.NaN)
+  let confirmed = new Float64Array(size).fill(Number.NaN)
+  let endedPending = new Float64Array(size).fill(Number.NaN)
+  const more = () => {
+    size *= 2
+    client = grow(client, size)
+    arrival = grow(arrival, size)
+    state = grow(state, size)
+    version = grow(version, size)
+    tries = grow(tries, size)
+    attempts = grow(attempts, size)
+    failures = grow(failures, size)
+    failedBefore = grow(failedBefore, size)
+    inCall = grow(inCall, size)
+    due = grow(due, size)
+    gateWaiting = grow(gateWaiting, size)
+    charges = grow(charges, size)
+    firstCharge = grow(firstCharge, size, Number.NaN)
+    confirmed = grow(confirmed, size, Number.NaN)
+    endedPending = grow(endedPending, size, Number.NaN)
+  }
+
+  // Per browser: its outage gate, and the intents its resumer has waiting (for wake-ups).
+  const n = scenario.clients
+  const gateFailures = new Int32Array(n)
+  const gateLastAnswer = new Float64Array(n).fill(Number.NEGATIVE_INFINITY)
+  const gateDownSince = new Float64Array(n).fill(Number.NaN)
+  const gateNextProbe = new Float64Array(n)
+  const gateTimer = new Float64Array(n).fill(Number.NaN)
+  const gateQueue = new Map<number, number[]>()
+  const resumerWaiting = new Map<number, Set<number>>()
+
+  // The server.
+  let tokens = burst
+  let refilled = 0
+  let retryAfter = 0
+  const book = new Promised()
+  const heap = new EventHeap()
+  const at = (time: number, id: number, kind: number, tag = 0) => heap.push(time, id, (tag << 3) | kind)
+
+  function serve(i: number, t: number): number {
+    const s = Math.floor(t / 1000)
+    perSecond.requests[s]!++
+    if (outage && t >= outage.start && t < outage.end) {
+      perSecond.outage[s]!++
+      if (outage.kind === 'reset') return RESET
+      retryAfter = retryAfterFor(lane.server, book, s, drainRate, serverRandom) * 1000
+      return SHED
+    }
+    tokens = Math.min(burst, tokens + ((t - refilled) * capacity) / 1000)
+    refilled = t
+    if (tokens < 1) {
+      perSecond.sheds[s]!++
+      retryAfter = retryAfterFor(lane.server, book, s, drainRate, serverRandom) * 1000
+      return SHED
+    }
+    tokens -= 1
+    if (!keyed || charges[i] === 0) {
+      charges[i]!++
+      perSecond.charges[s]!++
+      if (Number.isNaN(firstCharge[i]!)) firstCharge[i] = t
+    }
+    return lostAnswers > 0 && serverRandom() < lostAnswers ? RESET : OK
+  }
+
+  // oncely: every attempt passes its browser's gate (outage.ts), which paces a down server.
+  function gateReport(c: number, signal: 'answer' | 'unreachable', t: number): void {
+    const down = gateDownSince[c]!
+    const { state: next, release } = observe({ failures: gateFailures[c]!, lastAnswer: gateLastAnswer[c]!, downSince: Number.isNaN(down) ? undefined : down }, signal, t, gatePolicy)
+    gateFailures[c] = next.failures
+    gateLastAnswer[c] = next.lastAnswer
+    gateDownSince[c] = next.downSince ?? Number.NaN
+    if (release === undefined) return
+    gateTimer[c] = Number.NaN
+    for (const i of gateQueue.get(c) ?? []) {
+      gateWaiting[i] = 0
+      at(t + random() * release, i, RELEASED, ++version[i]!)
+    }
+    gateQueue.delete(c)
+  }
+  function armGate(c: number, t: number): void {
+    if (!Number.isNaN(gateTimer[c]!)) return
+    gateTimer[c] = Math.max(t, gateNextProbe[c]!)
+    at(gateTimer[c]!, c, GATE)
+  }
+  function attempt(i: number, t: number): void {
+    const c = client[i]!
+    if (!Number.isNaN(gateDownSince[c]!)) {
+      const queue = gateQueue.get(c)
+      if (!queue?.length && t >= gateNextProbe[c]!) {
+        gateNextProbe[c] = t + gatePolicy.probeInterval
+      } else {
+        if (queue) queue.push(i)
+        else gateQueue.set(c, [i])
+        gateWaiting[i] = 1
+        armGate(c, t)
+        return
+      }
+    }
+    send(i, t)
+  }
+
+  function send(i: number, t: number): void {
+    attempts[i]!++
+    const answer = serve(i, t)
+    if (rule) return baselineAnswer(i, t, answer)
+    gateReport(client[i]!, answer === OK ? 'answer' : 'unreachable', t)
+    if (answer === OK) return confirm(i, t)
+    const failingFor = t - arrival[i]!
+    if (answer === SHED) {
+      // Told to wait: no attempt spent (transport.ts).
+      const wait = nextDelay(policy, { failures: failedBefore[i]! + Math.max(failures[i]!, 1), failingFor, retryAfter }, random())
+      return at(t + wait, i, ATTEMPT, ++version[i]!)
+    }
+    if (++failures[i]! > (inCall[i] ? limit : 0)) return endTry(i, t)
+    const wait = nextDelay(policy, { failures: failedBefore[i]! + failures[i]!, failingFor }, random())
+    at(t + wait, i, ATTEMPT, ++version[i]!)
+  }
+
+  function baselineAnswer(i: number, t: number, answer: number): void {
+    if (answer === OK) {
+      state[i] = DONE
+      confirmed[i] = t
+      return
+    }
+    if (++failures[i]! >= rule!.attempts) {
+      state[i] = ABANDONED
+      endedPending[i] = t
+      return
+    }
+    at(t + rule!.delay(failures[i]!, answer === SHED ? retryAfter : undefined, random()), i, ATTEMPT, ++version[i]!)
+  }
+
+  // The call or try ends without an answer: the 'pending' event, and the resumer's track().
+  function endTry(i: number, t: number): void {
+    version[i]!++
+    tries[i]!++
+    if (inCall[i]) endedPending[i] = t
+    inCall[i] = 0
+    state[i] = WAITING
+    const wait = nextDelay(policy, { failures: attempts[i]!, failingFor: t - arrival[i]! }, random())
+    due[i] = t + wait
+    at(due[i]!, i, TRY, version[i]!)
+    const c = client[i]!
+    const set = resumerWaiting.get(c)
+    if (set) set.add(i)
+    else resumerWaiting.set(c, new Set([i]))
+  }
+
+  function begin(i: number, t: number, call: boolean): void {
+    state[i] = TRYING
+    inCall[i] = call ? 1 : 0
+    failures[i] = 0
+    failedBefore[i] = call ? 0 : attempts[i]!
+    at(t + deadline, i, DEADLINE, ++tries[i]!)
+    attempt(i, t)
+  }
+
+  function confirm(i: number, t: number): void {
+    state[i] = DONE
+    confirmed[i] = t
+    version[i]!++
+    tries[i]!++
+    // The server answers again: this browser's waiting intents need not wait out their backoff.
+    const c = client[i]!
+    const set = resumerWaiting.get(c)
+    if (!set) return
+    for (const j of set) {
+      const soon = t + random() * wake
+      if (soon < due[j]!) {
+        due[j] = soon
+        at(soon, j, TRY, ++version[j]!)
+      }
+    }
+  }
+
+  let next = arrivals.next()
+  if (next) at(next.at, 0, ARRIVE)
+  const event: [number, number, number] = [0, 0, 0]
+  while (heap.pop(event)) {
+    const [t, id, tag] = event
+    if (t >= endMs) break
+    const kind = tag & 7
+    const v = tag >> 3
+    switch (kind) {
+      case ARRIVE: {
+        if (count === size) more()
+        const i = count++
+        client[i] = next!.client
+        arrival[i] = t
+        if (rule) {
+          state[i] = TRYING
+          send(i, t)
+        } else begin(i, t, true)
+        next = arrivals.next()
+        if (next) at(next.at, 0, ARRIVE)
+        break
+      }
+      case ATTEMPT:
+        if (v === version[id] && state[id] === TRYING) (rule ? send : attempt)(id, t)
+        break
+      case RELEASED:
+        if (v === version[id] && state[id] === TRYING) send(id, t)
+        break
+      case TRY:
+        if (v !== version[id] || state[id] !== WAITING) break
+        resumerWaiting.get(client[id]!)?.delete(id)
+        if (resumerWaiting.get(client[id]!)?.size === 0) resumerWaiting.delete(client[id]!)
+        begin(id, t, false)
+        break
+      case DEADLINE:
+        if (v !== tries[id] || state[id] !== TRYING) break
+        if (gateWaiting[id]) {
+          gateWaiting[id] = 0
+          const queue = gateQueue.get(client[id]!)!
+          queue.splice(queue.indexOf(id), 1)
+        }
+        endTry(id, t)
+        break
+      case GATE: {
+        // outage.ts #schedule: while down, one waiting attempt per probe interval.
+        if (t !== gateTimer[id]) break
+        gateTimer[id] = Number.NaN
+        if (Number.isNaN(gateDownSince[id]!)) break
+        const queue = gateQueue.get(id)
+        const i = queue?.shift()
+        if (i !== undefined) {
+          gateWaiting[i] = 0
+          gateNextProbe[id] = t + gatePolicy.probeInterval
+          send(i, t)
+        }
+        if (queue?.length) armGate(id, t)
+        break
+      }
+    }
+  }
+
+  return {
+    lane,
+    perSecond,
+    intents: {
+      arrival: arrival.slice(0, count),
+      firstCharge: firstCharge.slice(0, count),
+      charges: charges.slice(0, count),
+      confirmed: confirmed.slice(0, count),
+      endedPending: endedPending.slice(0, count),
+    },
+  }
+}
