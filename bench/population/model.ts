@@ -64,8 +64,19 @@ const grow = <T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number,
   return b
 }
 
+/**
+ * Changes to the client's rules that the model can try before anyone edits src/ (off by default:
+ * the model is the client as it is).
+ */
+export interface WhatIf {
+  /** When a call's deadline falls inside a wait, the background try keeps the retry that was due instead of drawing a new wait from the older age. */
+  deadlineKeepsDue?: boolean
+  /** A told-to-wait answer waits at least what the schedule would wait for a failure of the same age (Retry-After as a floor, not a replacement). */
+  toldAtLeastSchedule?: boolean
+}
+
 /** Runs one lane of a scenario; `seed` draws the clients' jitter (the arrivals come from the scenario's seed). */
-export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun {
+export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1, whatIf: WhatIf = {}): LaneRun {
   const policy = { ...defaults.schedule, ...lane.retry }
   const { limit, deadline, outage: gatePolicy, wake } = defaults
   const rule = lane.client === 'oncely' ? undefined : baselines[lane.client]
@@ -89,7 +100,7 @@ export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun 
   let failures = new Int32Array(size) // failures in this call or try (ky's count for the baselines)
   let failedBefore = new Int32Array(size) // the record's attempts when this try began
   let inCall = new Uint8Array(size)
-  let due = new Float64Array(size) // a waiting intent's next background try
+  let due = new Float64Array(size) // a waiting intent's next background try; a trying one's next attempt
   let gateWaiting = new Uint8Array(size)
   let charges = new Int32Array(size)
   let firstCharge = new Float64Array(size).fill(Number.NaN)
@@ -203,12 +214,17 @@ export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun 
     const failingFor = t - arrival[i]!
     if (answer === SHED) {
       // Told to wait: no attempt spent (transport.ts).
-      const wait = nextDelay(policy, { failures: failedBefore[i]! + Math.max(failures[i]!, 1), failingFor, retryAfter }, random())
-      return at(t + wait, i, ATTEMPT, ++version[i]!)
+      const told = failedBefore[i]! + Math.max(failures[i]!, 1)
+      let wait = nextDelay(policy, { failures: told, failingFor, retryAfter }, random())
+      if (whatIf.toldAtLeastSchedule) wait = Math.max(wait, nextDelay(policy, { failures: Math.max(told, policy.quick + 1), failingFor }, random()))
+      return later(i, t + wait)
     }
     if (++failures[i]! > (inCall[i] ? limit : 0)) return endTry(i, t)
-    const wait = nextDelay(policy, { failures: failedBefore[i]! + failures[i]!, failingFor }, random())
-    at(t + wait, i, ATTEMPT, ++version[i]!)
+    later(i, t + nextDelay(policy, { failures: failedBefore[i]! + failures[i]!, failingFor }, random()))
+  }
+  function later(i: number, when: number): void {
+    due[i] = when
+    at(when, i, ATTEMPT, ++version[i]!)
   }
 
   function baselineAnswer(i: number, t: number, answer: number): void {
@@ -226,14 +242,14 @@ export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun 
   }
 
   // The call or try ends without an answer: the 'pending' event, and the resumer's track().
-  function endTry(i: number, t: number): void {
+  function endTry(i: number, t: number, dueBefore = Number.NaN): void {
     version[i]!++
     tries[i]!++
     if (inCall[i]) endedPending[i] = t
     inCall[i] = 0
     state[i] = WAITING
     const wait = nextDelay(policy, { failures: attempts[i]!, failingFor: t - arrival[i]! }, random())
-    due[i] = t + wait
+    due[i] = whatIf.deadlineKeepsDue && dueBefore > t ? dueBefore : t + wait
     at(due[i]!, i, TRY, version[i]!)
     const c = client[i]!
     const set = resumerWaiting.get(c)
@@ -309,7 +325,7 @@ export function simulate(scenario: Scenario, lane: LaneSpec, seed = 1): LaneRun 
           const queue = gateQueue.get(client[id]!)!
           queue.splice(queue.indexOf(id), 1)
         }
-        endTry(id, t)
+        endTry(id, t, due[id])
         break
       case GATE: {
         // outage.ts #schedule: while down, one waiting attempt per probe interval.

@@ -1,0 +1,108 @@
+// The schedule's trade-off, with the model: sweeps `quick`, `spread`, `delay` and `backoffLimit`
+// (variants of the library's defaults passed to nextDelay) at 100,000 browsers and 300 intents/s
+// (the 1M population's ratio of browsers to arrivals), and tries two changes to the client's rules.
+// `npm run bench -- --sweep` (about 5 min); writes bench/results/population-sweep.json and
+// docs/schedule-tradeoff.svg.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { table } from '../report.js'
+import { summarize, type LaneSpec, type Scenario, type Summary } from './metrics.js'
+import { clientDefaults, simulate, type WhatIf } from './model.js'
+import { population } from './run.js'
+import { tradeoffChart, type Point } from './sweep-chart.js'
+
+const s = 1000
+const clients = 100_000
+const rate = 300
+export const sweepScenarios = {
+  minute: population('60 s outage by resets', clients, rate, { outage: { start: 30 * s, end: 90 * s, kind: 'reset' }, arrivalMs: 330 * s, endMs: 450 * s }),
+  five: population('5 min outage by resets', clients, rate, { outage: { start: 30 * s, end: 330 * s, kind: 'reset' }, arrivalMs: 930 * s, endMs: 1230 * s }),
+  blip: population('2 s blip', clients, rate, { outage: { start: 30 * s, end: 32 * s, kind: 'reset' }, arrivalMs: 60 * s, endMs: 120 * s }),
+  minute503: population('60 s outage by 503', clients, rate, { outage: { start: 30 * s, end: 90 * s, kind: '503' }, arrivalMs: 330 * s, endMs: 450 * s }),
+}
+
+export interface SweepRow {
+  retry: { quick: number; spread: number; delay: number; backoffLimit: number }
+  isDefault: boolean
+  minute: Summary
+  five: Summary
+  blip: Summary
+}
+
+const grid = {
+  quick: [0, 1, 2, 3],
+  spread: [0.5, 1, 2, 4, 8],
+  delay: [250, 500, 1000],
+  backoffLimit: [60_000, 300_000],
+}
+
+function run(lane: LaneSpec, whatIf?: WhatIf): { minute: Summary; five: Summary; blip: Summary } {
+  const one = (scenario: Scenario) => summarize(scenario, simulate(scenario, lane, 1, whatIf))
+  return { minute: one(sweepScenarios.minute), five: one(sweepScenarios.five), blip: one(sweepScenarios.blip) }
+}
+
+const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-')
+const meets = (r: SweepRow | { minute: Summary; blip: Summary }) => ({
+  down: r.minute.down <= 2,
+  peak: r.minute.peak <= 1.5,
+  within: r.minute.backlog.max <= 180 && r.minute.neverCharged === 0,
+  blip: r.blip.confirm.max <= 3,
+})
+
+export async function sweep(): Promise<void> {
+  const started = Date.now()
+  const defaults = clientDefaults().schedule
+  const rows: SweepRow[] = []
+  for (const quick of grid.quick) for (const spread of grid.spread) for (const delay of grid.delay) for (const backoffLimit of grid.backoffLimit) {
+    const retry = { quick, spread, delay, backoffLimit }
+    const isDefault = quick === defaults.quick && spread === defaults.spread && delay === defaults.delay && backoffLimit === defaults.backoffLimit
+    rows.push({ retry, isDefault, ...run({ name: 'oncely', client: 'oncely', server: 'spread', retry }) })
+  }
+  if (!rows.some(r => r.isDefault)) throw new Error('the grid must contain the library defaults')
+  const sweepMs = Date.now() - started
+
+  // Changes to the client's rules, on the defaults.
+  const base = { name: 'oncely', client: 'oncely', server: 'spread' } as const
+  const whatIfs = [
+    { name: 'defaults, as the client is', ...run(base) },
+    { name: 'deadline keeps the due retry', ...run(base, { deadlineKeepsDue: true }) },
+  ]
+  const told = (whatIf: WhatIf | undefined, server: 'spread' | 'constant') => summarize(sweepScenarios.minute503, simulate(sweepScenarios.minute503, { ...base, server }, 1, whatIf))
+  const toldRows = [
+    { name: 'server Retry-After spread, as the client is', summary: told(undefined, 'spread') },
+    { name: 'server Retry-After: 1, as the client is', summary: told(undefined, 'constant') },
+    { name: 'server Retry-After: 1, told wait ≥ the schedule', summary: told({ toldAtLeastSchedule: true }, 'constant') },
+    { name: 'server Retry-After spread, told wait ≥ the schedule', summary: told({ toldAtLeastSchedule: true }, 'spread') },
+  ]
+
+  const head = ['quick', 'spread', 'delay', 'backoffLimit', '60 s: down ×', '60 s: peak ×', '60 s: backlog p99 / max s', '5 min: down ×', '5 min: peak ×', '5 min: backlog p99 / max s', 'blip: confirm p99 / max s', 'goals met (down, peak, 3 min, blip)']
+  const line = (r: SweepRow) => {
+    const m = meets(r)
+    return [r.retry.quick, r.retry.spread, r.retry.delay, r.retry.backoffLimit / 1000 + ' s' + (r.isDefault ? ' (defaults)' : ''), f(r.minute.down), f(r.minute.peak), `${f(r.minute.backlog.p99, 0)} / ${f(r.minute.backlog.max, 0)}`, f(r.five.down), f(r.five.peak), `${f(r.five.backlog.p99, 0)} / ${f(r.five.backlog.max, 0)}`, `${f(r.blip.confirm.p99)} / ${f(r.blip.confirm.max)}`, `${Object.values(m).filter(Boolean).length}/4 ${Object.entries(m).filter(([, v]) => v).map(([k]) => k).join(', ')}`]
+  }
+  console.log(`# Schedule sweep: ${rows.length} variants × 3 scenarios, ${clients.toLocaleString('en-US')} browsers at ${rate}/s, ${(sweepMs / 1000).toFixed(0)} s\n`)
+  // The ones that meet the most goals, then the least load after recovery.
+  const ranked = [...rows].sort((a, b) => Object.values(meets(b)).filter(Boolean).length - Object.values(meets(a)).filter(Boolean).length || a.minute.peak - b.minute.peak)
+  console.log(table(head, [rows.find(r => r.isDefault)!, ...ranked.slice(0, 15)].map(line)))
+  console.log('\nWhat if the client changed (defaults otherwise):\n')
+  console.log(table(['client rule', '60 s: down ×', '60 s: peak ×', '60 s: backlog p99 / max s', '5 min: backlog p99 / max s', 'blip max s'], whatIfs.map(w => [w.name, f(w.minute.down), f(w.minute.peak), `${f(w.minute.backlog.p99, 0)} / ${f(w.minute.backlog.max, 0)}`, `${f(w.five.backlog.p99, 0)} / ${f(w.five.backlog.max, 0)}`, f(w.blip.confirm.max)])))
+  console.log('')
+  console.log(table(['60 s outage by 503', 'down ×', 'peak ×', 'backlog p99 / max s', 'never charged'], toldRows.map(t => [t.name, f(t.summary.down), f(t.summary.peak), `${f(t.summary.backlog.p99, 0)} / ${f(t.summary.backlog.max, 0)}`, t.summary.neverCharged])))
+
+  const points = (key: 'minute' | 'five'): Point[] => rows.map(r => ({ x: r[key].backlog.p99, y: r[key].down, peak: r[key].peak, quick: r.retry.quick, label: `quick ${r.retry.quick}, spread ${r.retry.spread}, delay ${r.retry.delay}, limit ${r.retry.backoffLimit / 1000} s`, isDefault: r.isDefault }))
+  const machine = `${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}`
+  const svg = tradeoffChart([
+    { title: '60 s outage: load while down vs time to notice recovery', points: points('minute'), goal: { x: 180, y: 2 } },
+    { title: '5 min outage: the same variants', points: points('five') },
+  ], `Model, ${clients.toLocaleString('en-US')} browsers, ${rate} intents/s, server 2× steady; ${rows.length} schedule variants; bench/results/population-sweep.json; ${machine}`)
+  const write = (path: string, body: string) => {
+    mkdirSync(fileURLToPath(new URL('.', path)), { recursive: true })
+    writeFileSync(fileURLToPath(`${path}.tmp`), body)
+    renameSync(fileURLToPath(`${path}.tmp`), fileURLToPath(path))
+  }
+  const strip = (summary: Summary) => summary
+  write(new URL('../results/population-sweep.json', import.meta.url).href, `${JSON.stringify({ date: new Date().toISOString(), scenarios: sweepScenarios, grid, defaults, sweepMs, rows: rows.map(r => ({ ...r, minute: strip(r.minute), five: strip(r.five), blip: strip(r.blip) })), whatIfs, toldRows }, null, 1)}\n`)
+  write(new URL('../../docs/schedule-tradeoff.svg', import.meta.url).href, svg)
+  console.log(`\nwrote bench/results/population-sweep.json and docs/schedule-tradeoff.svg in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+}
