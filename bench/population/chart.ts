@@ -18,7 +18,7 @@ const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 const text = (x: number, y: number, body: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(body)}</text>`
 const niceStep = (top: number) => [1, 2, 5, 10, 20, 50, 100].find(step => top / step <= 6) ?? 200
 
-export const laneColors: Record<string, string> = { oncely: '#1f7a4d', 'oncely-ra1': '#7fbf9f', ky: '#c0392b', fixed: '#e67e22', aws: '#2c6fbb' }
+export const laneColors: Record<string, string> = { oncely: '#1f7a4d', 'oncely-proposed': '#8e44ad', 'oncely-ra1': '#7fbf9f', ky: '#c0392b', fixed: '#e67e22', aws: '#2c6fbb' }
 
 /**
  * Stacked panels, drawn by hand like bench/chart.ts: requests per second at the server over

@@ -57,6 +57,7 @@ export interface Summary {
   lane: string
   client: ClientKind
   server: ShedPolicy
+  retry?: Partial<SchedulePolicy> | undefined
   intents: number
   /** Requests/s before the outage ÷ rate (≈ 1 + lost answers retried). */
   steady: number
@@ -123,6 +124,7 @@ export function summarize(scenario: Scenario, run: LaneRun): Summary {
     lane: run.lane.name,
     client: run.lane.client,
     server: run.lane.server,
+    retry: run.lane.retry,
     intents: arrival.length,
     steady: meanOver(requests, 1, Math.floor(start)) / rate,
     down: outage ? meanOver(requests, start, end) / rate : Number.NaN,

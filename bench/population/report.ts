@@ -6,7 +6,8 @@ import type { LaneSpec, Scenario, Summary } from './metrics.js'
 /** How a lane is named in the tables. */
 export function label(lane: Pick<LaneSpec, 'client' | 'server' | 'retry'>): string {
   const server = lane.server === 'constant' ? ', server Retry-After: 1' : ''
-  if (lane.client === 'oncely') return `oncely${lane.retry ? ` ${JSON.stringify(lane.retry)}` : ' defaults'}${server}`
+  const retry = lane.retry && `retry { ${Object.entries(lane.retry).map(([k, v]) => `${k}: ${v}`).join(', ')} }`
+  if (lane.client === 'oncely') return `oncely ${retry ?? 'defaults'}${server}`
   const names = { ky: 'ky alone (POST retried, no key)', fixed: 'fixed 1 s, new key each', aws: 'AWS-like (full jitter, 100 ms, 3 attempts, key)' }
   return `${names[lane.client]}${server}`
 }
@@ -31,7 +32,7 @@ export function outageTable(rows: Summary[]): string {
   return table(
     ['client', 'at the down server (mean / worst s)', 'peak after recovery', 'backlog charged after recovery p50 / p99 / max (s)', 'outage intents never charged', 'calls ended pending / gave up (outage intents)', 'not confirmed at the end', 'duplicates'],
     rows.map(r => [
-      label({ client: r.client, server: r.server }),
+      label(r),
       `${x(r.down)} / ${x(r.downMax)}`,
       x(r.peak),
       `${s(r.backlog.p50)} / ${s(r.backlog.p99)} / ${s(r.backlog.max)}`,
@@ -46,7 +47,7 @@ export function outageTable(rows: Summary[]): string {
 export function blipTable(rows: Summary[]): string {
   return table(
     ['client', 'intents in the blip', 'arrival → confirmed p50 / p99 / max (s)', 'blip end → charged p99 / max (s)', 'never charged', 'duplicates'],
-    rows.map(r => [label({ client: r.client, server: r.server }), r.backlog.intents.toLocaleString('en-US'), `${s(r.confirm.p50)} / ${s(r.confirm.p99)} / ${s(r.confirm.max)}`, `${s(r.backlog.p99)} / ${s(r.backlog.max)}`, pct(r.backlog.neverCharged, r.backlog.intents), r.duplicates]),
+    rows.map(r => [label(r), r.backlog.intents.toLocaleString('en-US'), `${s(r.confirm.p50)} / ${s(r.confirm.p99)} / ${s(r.confirm.max)}`, `${s(r.backlog.p99)} / ${s(r.backlog.max)}`, pct(r.backlog.neverCharged, r.backlog.intents), r.duplicates]),
   )
 }
 
@@ -57,6 +58,8 @@ export interface Validation {
   r: number
   /** What a perfect model could reach: one model run vs the model's mean (the same Poisson noise as one loopback run). */
   ceiling: number
+  /** r without the seconds in which the driver stalled (event loop blocked > 250 ms) and the next ones. */
+  rUnstalled: number
   /** r from recovery on, where the schedule shapes the curve. */
   rAfter: number
   /** r of 5 s buckets: the shape, with less counting noise. */
@@ -68,8 +71,8 @@ export interface Validation {
 export function validationTable(rows: Validation[]): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-')
   return table(
-    ['outage', 'client', 'r per second', 'ceiling', 'r after recovery', 'r 5 s buckets', 'down × loopback / model', 'peak × loopback / model', 'backlog p99 s loopback / model'],
-    rows.map(v => [v.phase, label({ client: v.loopback.client, server: v.loopback.server }), f(v.r), f(v.ceiling), f(v.rAfter), f(v.r5), `${x(v.loopback.down)} / ${x(v.model.down)}`, `${x(v.loopback.peak)} / ${x(v.model.peak)}`, `${s(v.loopback.backlog.p99)} / ${s(v.model.backlog.p99)}`]),
+    ['outage', 'client', 'r per second', 'ceiling', 'r without driver stalls', 'r after recovery', 'r 5 s buckets', 'down × loopback / model', 'peak × loopback / model', 'backlog p99 s loopback / model'],
+    rows.map(v => [v.phase, label(v.loopback), f(v.r), f(v.ceiling), f(v.rUnstalled), f(v.rAfter), f(v.r5), `${x(v.loopback.down)} / ${x(v.model.down)}`, `${x(v.loopback.peak)} / ${x(v.model.peak)}`, `${s(v.loopback.backlog.p99)} / ${s(v.model.backlog.p99)}`]),
   )
 }
 
@@ -91,22 +94,23 @@ export function healthTable(rows: Array<{ phase: string; health: DriverHealth; l
 }
 
 export interface PopulationGoal {
+  client: string
   goal: string
   measured: string
   met: boolean
 }
 
 /** The issue's goals for oncely at 1M with a 60 s outage, and the blip. */
-export function populationGoals(outage: Summary, blip: Summary): PopulationGoal[] {
+export function populationGoals(client: string, outage: Summary, blip: Summary): PopulationGoal[] {
   const within = outage.backlog.max
-  return [
+  return ([
     { goal: 'at most 2× steady at the down server', measured: `${x(outage.down)} (worst second ${x(outage.downMax)})`, met: outage.down <= 2 },
     { goal: 'peak after recovery at most 1.5× steady', measured: x(outage.peak), met: outage.peak <= 1.5 },
     { goal: 'every intent charged (none abandoned)', measured: `${outage.neverCharged} never charged, ${outage.unconfirmedAtEnd} not confirmed at the end`, met: outage.neverCharged === 0 },
     { goal: 'none duplicated', measured: `${outage.duplicates} duplicate charges`, met: outage.duplicates === 0 },
     { goal: 'the backlog charged within 3 min of recovery', measured: `p99 ${s(outage.backlog.p99)} s, max ${s(within)} s`, met: within <= 180 && outage.backlog.neverCharged === 0 },
     { goal: 'a 2 s blip confirmed within 3 s', measured: `arrival → confirmed p99 ${s(blip.confirm.p99)} s, max ${s(blip.confirm.max)} s`, met: blip.confirm.max <= 3 },
-  ]
+  ] as Array<Omit<PopulationGoal, 'client'>>).map(goal => ({ client, ...goal }))
 }
 
-export const goalsTable = (goals: PopulationGoal[]): string => table(['goal (oncely defaults, 1M browsers, 60 s outage by resets)', 'measured', 'met'], goals.map(g => [g.goal, g.measured, g.met ? 'yes' : '**no**']))
+export const goalsTable = (goals: PopulationGoal[]): string => table([`goal (${goals[0]?.client ?? 'oncely'}, 1M browsers, 60 s outage by resets)`, 'measured', 'met'], goals.map(g => [g.goal, g.measured, g.met ? 'yes' : '**no**']))

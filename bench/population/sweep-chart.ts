@@ -9,6 +9,8 @@ export interface Point {
   quick: number
   label: string
   isDefault: boolean
+  /** The variant docs/schedule.md proposes. */
+  isProposed: boolean
 }
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -29,9 +31,9 @@ function marker(shape: string, x: number, y: number, r: number, fill: string): s
  * scale), each variant's peak after recovery as its colour and `quick` as its shape, the
  * defaults ringed, the goal box shaded.
  */
-export function tradeoffChart(panels: Array<{ title: string; points: Point[]; goal?: { x: number; y: number } }>, footer: string): string {
-  const width = 960
-  const panelW = 430
+export function tradeoffChart(panels: Array<{ title: string; points: Point[]; goal?: { x: number; y: number }; xLabel: string }>, footer: string): string {
+  const width = 1000
+  const panelW = 320
   const panelH = 360
   const top = 90
   const parts: string[] = [text(40, 26, 'The schedule\'s trade-off, one point per variant (quick, spread, delay, backoffLimit)', 'font-weight="bold" font-size="14"')]
@@ -40,12 +42,12 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
   legendPeak.forEach(([name, v], i) => parts.push(`<rect x="${270 + i * 70}" y="38" width="12" height="12" fill="${peakColor(v)}"/>`, text(286 + i * 70, 48, name)))
   parts.push(text(40, 68, 'shape: quick ='))
   shapes.forEach((shape, q) => parts.push(marker(shape, 140 + q * 60, 64, 5, '#555'), text(150 + q * 60, 68, String(q))))
-  parts.push(`<circle cx="400" cy="64" r="9" fill="none" stroke="#000" stroke-width="2"/>`, text(414, 68, 'the defaults'), `<rect x="510" y="57" width="14" height="14" fill="#1f7a4d" fill-opacity="0.12" stroke="#1f7a4d" stroke-dasharray="3 2"/>`, text(530, 68, 'goal: ≤ 2× while down, backlog within 180 s'))
+  parts.push(`<circle cx="330" cy="64" r="9" fill="none" stroke="#000" stroke-width="2"/>`, text(344, 68, 'the defaults'), `<rect x="425" y="55" width="18" height="18" fill="none" stroke="#8e44ad" stroke-width="2"/>`, text(449, 68, 'proposed', 'fill="#8e44ad"'), `<rect x="530" y="57" width="14" height="14" fill="#1f7a4d" fill-opacity="0.12" stroke="#1f7a4d" stroke-dasharray="3 2"/>`, text(550, 68, 'the goal (≤ 2× while down; backlog ≤ 180 s, blip ≤ 3 s)'))
   panels.forEach((panel, p) => {
-    const box = { x: 70 + p * (panelW + 50), y: top + 20, w: panelW - 40, h: panelH }
+    const box = { x: 70 + p * panelW, y: top + 20, w: panelW - 75, h: panelH }
     const xs = panel.points.map(pt => pt.x).filter(Number.isFinite)
     const ys = panel.points.map(pt => pt.y)
-    const [x0, x1] = [Math.max(1, Math.min(...xs) * 0.8), Math.max(...xs, panel.goal?.x ?? 0) * 1.25]
+    const [x0, x1] = [Math.max(0.5, Math.min(...xs, panel.goal?.x ?? Infinity) * 0.8), Math.max(...xs, panel.goal?.x ?? 0) * 1.25]
     const [y0, y1] = [Math.max(0.5, Math.min(...ys, panel.goal?.y ?? 99) * 0.8), Math.max(...ys) * 1.15]
     const sx = (v: number) => box.x + ((Math.log(v) - Math.log(x0)) / (Math.log(x1) - Math.log(x0))) * box.w
     const sy = (v: number) => box.y + box.h - ((Math.log(v) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * box.h
@@ -53,13 +55,21 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
     parts.push(`<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" fill="none" stroke="#ccc"/>`)
     if (panel.goal) parts.push(`<rect x="${box.x}" y="${sy(panel.goal.y).toFixed(1)}" width="${(sx(panel.goal.x) - box.x).toFixed(1)}" height="${(box.y + box.h - sy(panel.goal.y)).toFixed(1)}" fill="#1f7a4d" fill-opacity="0.12" stroke="#1f7a4d" stroke-dasharray="3 2"/>`)
     for (const v of [1, 2, 3, 5, 10, 20, 50]) if (v >= y0 && v <= y1) parts.push(`<line x1="${box.x}" x2="${box.x + box.w}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/>`, text(box.x - 6, sy(v) + 4, `${v}×`, 'text-anchor="end" fill="#666"'))
-    for (const v of [5, 10, 20, 30, 60, 120, 180, 300, 600, 1200]) if (v >= x0 && v <= x1) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${box.y}" y2="${box.y + box.h}" stroke="#eee"/>`, text(sx(v), box.y + box.h + 14, `${v} s`, 'text-anchor="middle" fill="#666"'))
-    parts.push(text(box.x + box.w / 2, box.y + box.h + 32, 'p99 time from recovery to the backlog\'s charge (log)', 'text-anchor="middle"'))
-    parts.push(text(box.x - 44, box.y + box.h / 2, 'requests/s while down ÷ steady (log)', `text-anchor="middle" transform="rotate(-90 ${box.x - 44} ${box.y + box.h / 2})"`))
+    for (const v of [1, 2, 3, 5, 10, 20, 30, 60, 120, 180, 300, 600, 1200]) if (v >= x0 && v <= x1) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${box.y}" y2="${box.y + box.h}" stroke="#eee"/>`, text(sx(v), box.y + box.h + 14, `${v} s`, 'text-anchor="middle" fill="#666"'))
+    parts.push(text(box.x + box.w / 2, box.y + box.h + 32, `${panel.xLabel} (s, log)`, 'text-anchor="middle"'))
+    if (p === 0) parts.push(text(box.x - 44, box.y + box.h / 2, 'requests/s while down ÷ steady (log)', `text-anchor="middle" transform="rotate(-90 ${box.x - 44} ${box.y + box.h / 2})"`))
     for (const pt of panel.points) {
       if (!Number.isFinite(pt.x)) continue
       parts.push(`<g><title>${esc(`${pt.label}: ${pt.y.toFixed(2)}× while down, peak ${pt.peak.toFixed(2)}×, p99 ${pt.x.toFixed(0)} s`)}</title>${marker(shapes[pt.quick] ?? 'circle', sx(pt.x), sy(pt.y), 4.5, peakColor(pt.peak))}</g>`)
-      if (pt.isDefault) parts.push(`<circle cx="${sx(pt.x).toFixed(1)}" cy="${sy(pt.y).toFixed(1)}" r="9" fill="none" stroke="#000" stroke-width="2"/>`, text(sx(pt.x) + 12, sy(pt.y) - 8, `defaults: ${pt.y.toFixed(1)}×, peak ${pt.peak.toFixed(1)}×, ${pt.x.toFixed(0)} s`, 'font-weight="bold"'))
+      if (!pt.isDefault && !pt.isProposed) continue
+      // The label goes on the side with room; the defaults' above their point, the proposal's below.
+      const right = sx(pt.x) < box.x + box.w / 2
+      const dy = pt.isDefault ? -12 : 26
+      const color = pt.isDefault ? '#000' : '#8e44ad'
+      parts.push(pt.isDefault
+        ? `<circle cx="${sx(pt.x).toFixed(1)}" cy="${sy(pt.y).toFixed(1)}" r="9" fill="none" stroke="#000" stroke-width="2"/>`
+        : `<rect x="${(sx(pt.x) - 9).toFixed(1)}" y="${(sy(pt.y) - 9).toFixed(1)}" width="18" height="18" fill="none" stroke="${color}" stroke-width="2"/>`)
+      parts.push(text(sx(pt.x) + (right ? 12 : -12), sy(pt.y) + dy, `${pt.isDefault ? 'defaults' : 'proposed'}: ${pt.y.toFixed(1)}×, peak ${pt.peak.toFixed(1)}×, ${pt.x.toFixed(pt.x < 10 ? 1 : 0)} s`, `font-weight="bold" fill="${color}" text-anchor="${right ? 'start' : 'end'}"`))
     }
   })
   const height = top + panelH + 80
