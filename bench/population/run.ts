@@ -137,14 +137,14 @@ export async function populationBench(quick: boolean): Promise<void> {
 
   // 2. The model at scale, with the sweep's proposal beside the defaults.
   const modelLanes: LaneSpec[] = [lanes[0]!, { name: 'oncely-proposed', client: 'oncely', server: 'spread', retry: proposed }, ...lanes.slice(1)]
-  const million: Array<{ scenario: Scenario; summaries: Summary[]; curves: Record<string, number[]> }> = []
+  const million: Array<{ scenario: Scenario; lanes: LaneSpec[]; summaries: Summary[]; curves: Record<string, number[]> }> = []
   for (const scenario of [...mode.million, mode.blip]) {
     // A constant Retry-After: 1 after a 5 min outage costs ~80 M events and shows nothing the 60 s runs do not.
     const long = scenario.outage !== null && scenario.outage.end - scenario.outage.start > 120 * s
     const these = long ? modelLanes.filter(lane => lane.server !== 'constant') : modelLanes
     const runs = await timed(timings, scenario.name, () => these.map(lane => simulate(scenario, lane)))
     const summaries = runs.map(run => summarize(scenario, run))
-    million.push({ scenario, summaries, curves: Object.fromEntries(runs.map(run => [run.lane.name, over(scenario.rate)(run.perSecond.requests)])) })
+    million.push({ scenario, lanes: these, summaries, curves: Object.fromEntries(runs.map(run => [run.lane.name, over(scenario.rate)(run.perSecond.requests)])) })
     console.log(`\n### Model: ${scenario.name} (${((timings[scenario.name] ?? 0) / 1000).toFixed(1)} s for ${these.length} lanes)\n\n${scenarioLine(scenario)}\n`)
     console.log(scenario === mode.blip ? blipTable(summaries) : outageTable(summaries))
   }
@@ -184,17 +184,18 @@ export async function populationBench(quick: boolean): Promise<void> {
   }
   const panels: Panel[] = [
     ...phases.map(p => ({
-      title: `Loopback: ${p.scenario.name}, ${p.scenario.clients.toLocaleString('en-US')} browsers, ${p.scenario.rate}/s${p.health.discarded ? ' (DISCARDED: driver lag)' : ''}; dashed: the model`,
+      title: `${p.scenario.name[0]!.toUpperCase()}${p.scenario.name.slice(1)}: ${p.scenario.clients.toLocaleString('en-US')} browsers, ${p.scenario.rate} intents/s, measured${p.health.discarded ? ' (DISCARDED: driver lag)' : ''}; dashed: the model`,
       scenario: p.scenario,
+      stalls: p.health.lag.perSecondMax.flatMap((lag, i) => (lag > stallMs ? [i] : [])),
       curves: [
-        ...p.runs.map(run => ({ name: label(run.lane), color: laneColors[run.lane.name] ?? '#555', values: over(p.scenario.rate)(run.perSecond.requests) })),
+        ...p.runs.map(run => ({ name: label(run.lane), color: laneColors[run.lane.name] ?? '#555', values: over(p.scenario.rate)(run.perSecond.requests), clip: run.lane.server === 'constant' })),
         { name: 'model: oncely defaults', color: '#000', dashed: true, values: over(p.scenario.rate)(p.modelMeans.oncely!) },
       ],
     })),
     ...million.filter(m => m.scenario !== mode.blip).map(m => ({
-      title: `Model: ${m.scenario.name}, ${m.scenario.rate.toLocaleString('en-US')} intents/s`,
+      title: `Model: ${m.scenario.name.replace(/^1M, /, '1,000,000 browsers, ')}, ${m.scenario.rate.toLocaleString('en-US')} intents/s`,
       scenario: m.scenario,
-      curves: Object.entries(m.curves).map(([name, values]) => ({ name, color: laneColors[name] ?? '#555', values })),
+      curves: m.lanes.map(lane => ({ name: label(lane), color: laneColors[lane.name] ?? '#555', values: m.curves[lane.name]!, clip: lane.server === 'constant' })),
     })),
   ]
   const legend = [...modelLanes.map(lane => ({ name: label(lane), color: laneColors[lane.name]! })), { name: 'model of oncely defaults (loopback panels)', color: '#000', dashed: true }]
@@ -205,6 +206,9 @@ export async function populationBench(quick: boolean): Promise<void> {
     renameSync(`${resultsDir}${name}.tmp`, `${resultsDir}${name}`)
   }
   write(mode.out.json, `${JSON.stringify(results, null, 1)}\n`)
-  write(mode.out.svg, populationChart('Requests per second at the server ÷ steady arrivals: a population of browsers through an outage (grey)', panels, legend, `Measured and modelled side by side in one run: ${machineLine}. Figures: bench/results/${mode.out.json}`))
+  write(mode.out.svg, populationChart('Requests per second at the server ÷ steady arrivals: a population of browsers through an outage (grey)', panels, legend, [
+    `One run, measured and modelled side by side: ${machineLine}, load average ${phases[0]?.load.before[0]?.toFixed(1) ?? '-'}. Figures: bench/results/${mode.out.json}`,
+    'Server: capacity 2× steady, beyond it 503 + Retry-After spread over the drain window (shed.ts); the pale green lane answers Retry-After: 1 instead. 1 % of answers lost after the charge.',
+  ]))
   console.log(`\nwrote bench/results/${mode.out.json} and bench/results/${mode.out.svg} in ${(timings.total / 1000).toFixed(1)} s`)
 }
