@@ -5,7 +5,7 @@ import type { LaneSpec, Scenario, Summary } from './metrics.js'
 
 /** How a lane is named in the tables. */
 export function label(lane: Pick<LaneSpec, 'client' | 'server' | 'retry'>): string {
-  const server = lane.server === 'constant' ? ', server Retry-After: 1' : ''
+  const server = lane.server === 'constant' ? ', server Retry-After: 1' : lane.server === 'uniform' ? ', server Retry-After uniform' : ''
   const retry = lane.retry && `retry { ${Object.entries(lane.retry).map(([k, v]) => `${k}: ${v}`).join(', ')} }`
   if (lane.client === 'oncely') return `oncely ${retry ?? 'defaults'}${server}`
   const names = { ky: 'ky alone (POST retried, no key)', fixed: 'fixed 1 s, new key each', aws: 'AWS-like (full jitter, 100 ms, 3 attempts, key)' }

@@ -207,8 +207,8 @@ export async function populationBench(quick: boolean): Promise<void> {
   }
   write(mode.out.json, `${JSON.stringify(results, null, 1)}\n`)
   write(mode.out.svg, populationChart('Requests per second at the server ÷ steady arrivals: a population of browsers through an outage (grey)', panels, legend, [
-    `One run, measured and modelled side by side: ${machineLine}, load average ${phases[0]?.load.before[0]?.toFixed(1) ?? '-'}. Figures: bench/results/${mode.out.json}`,
-    'Server: capacity 2× steady, beyond it 503 + Retry-After spread over the drain window (shed.ts); the pale green lane answers Retry-After: 1 instead. 1 % of answers lost after the charge.',
+    `One run: ${machineLine}, load average ${phases[0]?.load.before[0]?.toFixed(1) ?? '-'}. Figures: bench/results/${mode.out.json}`,
+    'Server: capacity 2× steady; beyond it 503 + Retry-After booking returns at 1× steady (shed.ts); pale green: Retry-After: 1.',
   ]))
   console.log(`\nwrote bench/results/${mode.out.json} and bench/results/${mode.out.svg} in ${(timings.total / 1000).toFixed(1)} s`)
 }

@@ -8,6 +8,7 @@ import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { table } from '../report.js'
 import { summarize, type LaneSpec, type Scenario, type Summary } from './metrics.js'
+import type { ShedPolicy } from './shed.js'
 import { clientDefaults, simulate, type WhatIf } from './model.js'
 import { blip, population, proposed } from './run.js'
 import { tradeoffChart, type Point } from './sweep-chart.js'
@@ -73,16 +74,18 @@ export async function sweep(): Promise<void> {
     { name: `proposed ${JSON.stringify(proposed)}`, ...run({ ...base, retry: proposed }) },
     { name: 'proposed, and the deadline keeps the due retry', ...run({ ...base, retry: proposed }, { deadlineKeepsDue: true }) },
   ]
-  const told = (whatIf: WhatIf | undefined, server: 'spread' | 'constant', drain = 1) => {
+  const told = (whatIf: WhatIf | undefined, server: ShedPolicy, drain = 1) => {
     const scenario = { ...sweepScenarios.minute503, drainRate: sweepScenarios.minute503.rate * drain }
     return summarize(scenario, simulate(scenario, { ...base, server }, 1, whatIf))
   }
   const toldRows = [
-    { name: 'server Retry-After spread (drain at 1× steady), as the client is', summary: told(undefined, 'spread') },
-    { name: 'server Retry-After spread, drain at 0.5× steady', summary: told(undefined, 'spread', 0.5) },
+    { name: 'server books returns at 1× steady (shed.ts), as the client is', summary: told(undefined, 'spread') },
+    { name: 'server books returns at 0.5× steady', summary: told(undefined, 'spread', 0.5) },
+    { name: 'server draws Retry-After uniformly over the drain window', summary: told(undefined, 'uniform') },
     { name: 'server Retry-After: 1, as the client is', summary: told(undefined, 'constant') },
     { name: 'server Retry-After: 1, told wait ≥ the schedule', summary: told({ toldAtLeastSchedule: true }, 'constant') },
-    { name: 'server Retry-After spread, told wait ≥ the schedule', summary: told({ toldAtLeastSchedule: true }, 'spread') },
+    { name: 'server books returns, told wait ≥ the schedule', summary: told({ toldAtLeastSchedule: true }, 'spread') },
+    { name: 'server books returns, the deadline keeps the due retry', summary: told({ deadlineKeepsDue: true }, 'spread') },
   ]
 
   const head = ['quick', 'spread', 'delay', 'backoffLimit', '60 s: down ×', '60 s: peak ×', '60 s: backlog p99 / max s', '5 min: down ×', '5 min: peak ×', '5 min: backlog p99 / max s', 'blip: confirm p99 / max s', 'goals met (down, peak, 3 min, blip)']

@@ -5,30 +5,43 @@ import { EventHeap } from '../../bench/population/heap.js'
 import { pearson, quantile } from '../../bench/population/metrics.js'
 import { simulate } from '../../bench/population/model.js'
 import { population } from '../../bench/population/run.js'
-import { Promised, retryAfterFor, spreadRetryAfter } from '../../bench/population/shed.js'
+import { earliestSlot, Promised, retryAfterFor } from '../../bench/population/shed.js'
 
-describe('spreadRetryAfter', () => {
+describe('earliestSlot', () => {
   it.each([
-    { title: 'nobody waiting: 1 s', waiting: 0, drainRate: 20, random: 0.99, expected: 1 },
-    { title: '200 waiting at 20/s fit in 11 s: the top of the window', waiting: 200, drainRate: 20, random: 0.999, expected: 11 },
-    { title: 'the bottom of the window is 1 s', waiting: 200, drainRate: 20, random: 0, expected: 1 },
-    { title: 'a huge backlog is cut to 10 min', waiting: 1e9, drainRate: 20, random: 0.999, expected: 600 },
-  ])('$title', ({ waiting, drainRate, random, expected }) => {
-    expect(spreadRetryAfter({ waiting, drainRate }, random)).toBe(expected)
+    { title: 'an empty book: the next second', due: [], second: 10, perSecond: 5, expected: 11 },
+    { title: 'the next second full: the one after', due: { 11: 5 }, second: 10, perSecond: 5, expected: 12 },
+    { title: 'room left in the next second', due: { 11: 4 }, second: 10, perSecond: 5, expected: 11 },
+    { title: 'searching on from an earlier answer', due: { 11: 1 }, second: 10, perSecond: 5, from: 14, expected: 14 },
+    { title: 'a full book: the 10 min cap', due: Object.fromEntries(Array.from({ length: 700 }, (_, i) => [i, 9])), second: 0, perSecond: 5, expected: 600 },
+  ])('$title', ({ due, second, perSecond, from, expected }) => {
+    expect(earliestSlot(due as ArrayLike<number>, second, perSecond, 600, from)).toBe(expected)
+  })
+})
+
+describe('retryAfterFor', () => {
+  it('brings a backlog back at the drain rate, oldest first, where a constant brings it all back at once', () => {
+    const random = seeded(3)
+    const booked = new Promised()
+    const constant = new Promised()
+    const told = Array.from({ length: 1000 }, () => retryAfterFor('spread', booked, 0, 50, random))
+    for (let i = 0; i < 1000; i++) retryAfterFor('constant', constant, 0, 50, random)
+    expect(constant.waiting(2)).toBe(0)
+    // 50 a second from 1 s on: 20 s for 1,000, in the order they were told.
+    expect(told.slice(0, 3)).toEqual([1, 1, 1])
+    expect(told.at(-1)).toBe(20)
+    expect(booked.waiting(2)).toBe(950)
+    expect(booked.waiting(21)).toBe(0)
   })
 
-  it('brings a backlog back at about the drain rate, where a constant brings it back at once', () => {
+  it('a uniform draw over the same window brings them back twice as fast (kept to show why not)', () => {
     const random = seeded(3)
-    const spread = new Promised()
-    const constant = new Promised()
-    for (let i = 0; i < 1000; i++) {
-      retryAfterFor('spread', spread, 0, 50, random)
-      retryAfterFor('constant', constant, 0, 50, random)
-    }
-    // Told at second 0: the constant book is empty after second 1; the spread one drains over ~20 s.
-    expect(constant.waiting(2)).toBe(0)
-    expect(spread.waiting(2)).toBeGreaterThan(800)
-    expect(spread.waiting(22)).toBe(0)
+    const book = new Promised()
+    const told = Array.from({ length: 1000 }, () => retryAfterFor('uniform', book, 0, 50, random))
+    // Mean wait ≈ half the window: by Little's law, returns at ~2× the drain rate.
+    const mean = told.reduce((a, b) => a + b, 0) / told.length
+    expect(mean).toBeGreaterThan(5)
+    expect(mean).toBeLessThan(7)
   })
 })
 
