@@ -41,8 +41,8 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
   parts.push(text(40, 48, 'colour: peak after recovery ÷ steady'))
   legendPeak.forEach(([name, v], i) => parts.push(`<rect x="${270 + i * 70}" y="38" width="12" height="12" fill="${peakColor(v)}"/>`, text(286 + i * 70, 48, name)))
   parts.push(text(40, 68, 'shape: quick ='))
-  shapes.forEach((shape, q) => parts.push(marker(shape, 140 + q * 60, 64, 5, '#555'), text(150 + q * 60, 68, String(q))))
-  parts.push(`<circle cx="330" cy="64" r="9" fill="none" stroke="#000" stroke-width="2"/>`, text(344, 68, 'the defaults'), `<rect x="425" y="55" width="18" height="18" fill="none" stroke="#8e44ad" stroke-width="2"/>`, text(449, 68, 'proposed', 'fill="#8e44ad"'), `<rect x="530" y="57" width="14" height="14" fill="#1f7a4d" fill-opacity="0.12" stroke="#1f7a4d" stroke-dasharray="3 2"/>`, text(550, 68, 'the goal (≤ 2× while down; backlog ≤ 180 s, blip ≤ 3 s)'))
+  shapes.forEach((shape, q) => parts.push(marker(shape, 140 + q * 45, 64, 5, '#555'), text(150 + q * 45, 68, String(q))))
+  parts.push(`<circle cx="350" cy="64" r="9" fill="none" stroke="#000" stroke-width="2"/>`, text(364, 68, 'the defaults'), `<rect x="445" y="55" width="18" height="18" fill="none" stroke="#8e44ad" stroke-width="2"/>`, text(469, 68, 'proposed { quick: 1, delay: 1000 }', 'fill="#8e44ad"'), `<rect x="680" y="57" width="14" height="14" fill="#1f7a4d" fill-opacity="0.12" stroke="#1f7a4d" stroke-dasharray="3 2"/>`, text(700, 68, 'goal: ≤ 2× while down, ≤ 180 s / ≤ 3 s'))
   panels.forEach((panel, p) => {
     const box = { x: 70 + p * panelW, y: top + 20, w: panelW - 75, h: panelH }
     const xs = panel.points.map(pt => pt.x).filter(Number.isFinite)
@@ -64,12 +64,12 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
       if (!pt.isDefault && !pt.isProposed) continue
       // The label goes on the side with room; the defaults' above their point, the proposal's below.
       const right = sx(pt.x) < box.x + box.w / 2
-      const dy = pt.isDefault ? -12 : 26
+      const dy = pt.isDefault ? -10 : 22
       const color = pt.isDefault ? '#000' : '#8e44ad'
       parts.push(pt.isDefault
         ? `<circle cx="${sx(pt.x).toFixed(1)}" cy="${sy(pt.y).toFixed(1)}" r="9" fill="none" stroke="#000" stroke-width="2"/>`
         : `<rect x="${(sx(pt.x) - 9).toFixed(1)}" y="${(sy(pt.y) - 9).toFixed(1)}" width="18" height="18" fill="none" stroke="${color}" stroke-width="2"/>`)
-      parts.push(text(sx(pt.x) + (right ? 12 : -12), sy(pt.y) + dy, `${pt.isDefault ? 'defaults' : 'proposed'}: ${pt.y.toFixed(1)}×, peak ${pt.peak.toFixed(1)}×, ${pt.x.toFixed(pt.x < 10 ? 1 : 0)} s`, `font-weight="bold" fill="${color}" text-anchor="${right ? 'start' : 'end'}"`))
+      parts.push(text(sx(pt.x) + (right ? 12 : -12), sy(pt.y) + dy, pt.isDefault ? 'defaults' : 'proposed', `font-weight="bold" fill="${color}" text-anchor="${right ? 'start' : 'end'}"`))
     }
   })
   const height = top + panelH + 80

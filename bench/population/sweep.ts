@@ -4,7 +4,6 @@
 // `npm run bench -- --sweep` (about 5 min); writes bench/results/population-sweep.json and
 // docs/schedule-tradeoff.svg.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { table } from '../report.js'
 import { summarize, type LaneSpec, type Scenario, type Summary } from './metrics.js'
@@ -110,13 +109,12 @@ export async function sweep(): Promise<void> {
   console.log(table(['60 s outage by 503', 'down ×', 'peak ×', 'backlog p99 / max s', 'never charged'], toldRows.map(t => [t.name, f(t.summary.down), f(t.summary.peak), `${f(t.summary.backlog.p99, 0)} / ${f(t.summary.backlog.max, 0)}`, t.summary.neverCharged])))
 
   const points = (key: 'minute' | 'five'): Point[] => rows.map(r => ({ x: r[key].backlog.p99, y: r[key].down, peak: r[key].peak, quick: r.retry.quick, label: `quick ${r.retry.quick}, spread ${r.retry.spread}, delay ${r.retry.delay}, limit ${r.retry.backoffLimit / 1000} s`, isDefault: r.isDefault, isProposed: r.isProposed }))
-  const machine = `${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}`
   const blipPoints: Point[] = rows.map(r => ({ x: r.blip.confirm.p99, y: r.minute.down, peak: r.minute.peak, quick: r.retry.quick, label: `quick ${r.retry.quick}, spread ${r.retry.spread}, delay ${r.retry.delay}, limit ${r.retry.backoffLimit / 1000} s`, isDefault: r.isDefault, isProposed: r.isProposed }))
   const svg = tradeoffChart([
     { title: '60 s outage: load while down vs backlog p99', points: points('minute'), goal: { x: 180, y: 2 }, xLabel: 'recovery → backlog charged, p99' },
     { title: '5 min outage: the same variants', points: points('five'), xLabel: 'recovery → backlog charged, p99' },
     { title: '2 s blip vs 60 s outage load', points: blipPoints, goal: { x: 3, y: 2 }, xLabel: 'blip: arrival → confirmed, p99' },
-  ], `Model, ${clients.toLocaleString('en-US')} browsers, ${rate} intents/s, server 2× steady; ${rows.length} schedule variants; bench/results/population-sweep.json; ${machine}`)
+  ], `Model: ${clients.toLocaleString('en-US')} browsers, ${rate} intents/s, server 2× steady; ${rows.length} variants; Node ${process.version}. Figures: bench/results/population-sweep.json`)
   const write = (path: string, body: string) => {
     mkdirSync(fileURLToPath(new URL('.', path)), { recursive: true })
     writeFileSync(fileURLToPath(`${path}.tmp`), body)
