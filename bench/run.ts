@@ -1,4 +1,6 @@
-// `npm run bench` (full, ~4 min on 2 cores) or `npm run bench -- --quick` (CI smoke, < 1 min).
+// `npm run bench` (full, ~4 min on 2 cores) or `npm run bench -- --quick` (CI smoke, < 1.5 min).
+// `npm run bench -- --population`: the population benchmark alone (bench/population/, ~6 min);
+// `-- --sweep`: the schedule's parameter study with the model (docs/schedule.md).
 // Every figure is measured side by side in this one run; absolute times are this machine's.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
@@ -10,6 +12,8 @@ import { chart } from './chart.js'
 import { chaosRun, type ChaosSettings, type ClientFigures } from './chaos.js'
 import { variants } from './clients.js'
 import { nodeOverhead } from './overhead.js'
+import { populationBench } from './population/run.js'
+import { sweep } from './population/sweep.js'
 import { serverOverhead } from './server-overhead.js'
 import { spawnServer } from './remote.js'
 import { chaosTable, goalTable, goals, overheadTable, settingsLine, sizeTable } from './report.js'
@@ -67,6 +71,8 @@ async function section<T>(title: string, timings: Record<string, number>, run: (
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--population')) return populationBench(false)
+  if (process.argv.includes('--sweep')) return sweep()
   const started = Date.now()
   const timings: Record<string, number> = {}
   const loadBefore = loadavg()
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
     return rows
   })
   const serverHalf = await section('4. oncely/server: the handler bare and wrapped, per store (loopback, interleaved)', timings, () => serverOverhead(mode.server))
+  if (quick) await section('5. A population through an outage (loopback, short; model smoke)', timings, () => populationBench(true))
   const goalRows = goals(chaos, overhead, browser!, bundle)
   console.log('\n## Goals\n')
   console.log(goalTable(goalRows))
