@@ -32,7 +32,7 @@ export interface Failing {
   failingFor: number
   /** The server's `Retry-After`, ms, when it asked for a pause. */
   retryAfter?: number | undefined
-  /** Answers in a row that told it to wait, this one included; `Infinity` for a background try. */
+  /** Answers in a row that told it to wait, this one included; `Infinity` (the floor is the aged wait) for a background try. */
   told?: number
 }
 
@@ -48,8 +48,10 @@ export function nextDelay(policy: SchedulePolicy, state: Failing, random: number
     const asked = Math.min(retryAfter, maxRetryAfter)
     const jittered = asked + random * Math.max(asked / 4, delay)
     // A server that keeps telling the same intent to wait soon is not draining it (a constant
-    // `Retry-After: 1` through an outage): from then on, at least as long as a failure would wait.
-    return told <= quick ? jittered : Math.max(jittered, aged())
+    // `Retry-After: 1` through an outage): past `quick` tells in a row, each doubles the least wait,
+    // up to what a failure of the same age would wait. Not that wait at once: a server that books
+    // returns may tell an intent twice, and making it wait its age then is the drain's long tail.
+    return told <= quick ? jittered : Math.max(jittered, Math.min(aged(), delay * 2 ** (told - quick)))
   }
   if (failures <= quick) return random * delay * 2 ** (Math.max(failures, 1) - 1)
   return aged()

@@ -128,6 +128,28 @@ describe('retries with the same key', () => {
     expect(pay.charges).toHaveLength(1)
   })
 
+  it('does not obey "come back in a second" forever: past the quick tells, each doubles the least wait', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const pay = net.payments()
+    const told = { type: 'status', status: 503, retryAfter: '1' } as const
+    // Failing for a while first, so that the aged wait (about the intent's age) is above the floors.
+    pay.fail({ type: 'drop-before' }, { type: 'drop-before' }, { type: 'drop-before' }, told, told, told)
+    const { api, events } = client({ random: () => 0.5, retry: { delay: 1000 } })
+    const delays = () => events.flatMap(e => (e.type === 'retry-scheduled' ? [e.delay] : []))
+
+    const call = api.post('orders', { json: cart, intent: 'checkout:c42' })
+    for (let retry = 1; retry <= 6; retry++) {
+      await until(() => delays().length === retry)
+      await vi.advanceTimersByTimeAsync(delays()[retry - 1]!)
+    }
+    await call
+
+    // Told: 1 s + jitter as asked, then at least 2 s, then 4 s: doubling, not at once the aged
+    // wait (the intent is 6.5 s old at the second tell, 8.5 s at the third).
+    expect(delays().slice(3)).toEqual([1500, 2000, 4000])
+    expect(pay.charges).toHaveLength(1)
+  })
+
   it('spends an attempt on a 503 that does not say how long to wait', async () => {
     const pay = net.payments()
     pay.fail({ type: 'status', status: 503 }, { type: 'status', status: 503 })

@@ -26,9 +26,12 @@ describe('nextDelay', () => {
     { title: 'Retry-After 120 s is honoured past the old 20 s cap', failures: 9, failingFor: 5 * s, retryAfter: 120 * s, random: 0, expected: 120 * s },
     { title: 'Retry-After a day is cut to 10 min', failures: 1, failingFor: 0, retryAfter: 86_400 * s, random: 0, expected: 600 * s },
     // Told again and again to come back in a second: a server not draining this intent. Past the
-    // quick tells, it waits at least as long as a failure of its age would.
+    // quick tells, each tell in a row doubles the least wait (250 ms · 2^(told − quick)), up to
+    // what a failure of its age would wait.
     { title: 'Retry-After 1 s, the third tell in a row: still as asked', failures: 1, failingFor: 3 * s, retryAfter: 1 * s, told: 3, random: 0.5, expected: 1.125 * s },
-    { title: 'Retry-After 1 s, the fourth tell, failing for a minute: about a minute', failures: 1, failingFor: 60 * s, retryAfter: 1 * s, told: 4, random: 0.5, expected: 60 * s },
+    { title: 'the fourth tell: a 0.5 s floor, under what was asked', failures: 1, failingFor: 60 * s, retryAfter: 1 * s, told: 4, random: 0.5, expected: 1.125 * s },
+    { title: 'the tenth tell: a 32 s floor', failures: 1, failingFor: 60 * s, retryAfter: 1 * s, told: 10, random: 0.5, expected: 32 * s },
+    { title: 'the twentieth tell, failing for a minute: the aged wait bounds the floor', failures: 1, failingFor: 60 * s, retryAfter: 1 * s, told: 20, random: 0.5, expected: 60 * s },
     { title: 'Retry-After 120 s, told again: the longer of the two', failures: 1, failingFor: 60 * s, retryAfter: 120 * s, told: 9, random: 0, expected: 120 * s },
     { title: 'a background try honours Retry-After as a floor', failures: 9, failingFor: 60 * s, retryAfter: 5 * s, told: Infinity, random: 0.5, expected: 60 * s },
   ])('$title', ({ failures, failingFor, retryAfter, told, random, expected }) => {
