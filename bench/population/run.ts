@@ -136,7 +136,7 @@ export async function populationBench(quick: boolean): Promise<void> {
   console.log(validationTable(kept.flatMap(p => p.validations)))
   console.log(`"ceiling": r of one more model run against the same mean: what a perfect model scores against one noisy run. "without driver stalls": the seconds in which the driver's event loop was blocked > ${stallMs} ms, and the next ones, left out.`)
 
-  // 2. The model at scale, with the sweep's proposal beside the defaults.
+  // 2. The model at scale, with the previous defaults beside today's.
   const modelLanes: LaneSpec[] = [lanes[0]!, { name: 'oncely-previous', client: 'oncely', server: 'spread', retry: previous }, ...lanes.slice(1)]
   const million: Array<{ scenario: Scenario; lanes: LaneSpec[]; summaries: Summary[]; curves: Record<string, number[]> }> = []
   for (const scenario of [...mode.million, mode.blip]) {
@@ -158,7 +158,7 @@ export async function populationBench(quick: boolean): Promise<void> {
   const goalsPrevious = goalsOf('oncely-previous')
   console.log(`\n### Goals (${quick ? 'quick mode: a smoke run, not the 1M figures' : 'issue #10'})\n`)
   console.log(goalsTable(goals))
-  console.log('\nThe same goals for the sweep\'s proposal (model only; src/ unchanged):\n')
+  console.log('\nThe same goals for the previous defaults, retry { quick: 3, delay: 250 } (model):\n')
   console.log(goalsTable(goalsPrevious))
   console.log(`\nThe same run with a 60 s outage by 503 (the server's spread Retry-After): defaults ${x503('oncely')}; before ${x503('oncely-previous')}.`)
   timings.total = Date.now() - started

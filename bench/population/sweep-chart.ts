@@ -62,7 +62,7 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
       if (!Number.isFinite(pt.x)) continue
       parts.push(`<g><title>${esc(`${pt.label}: ${pt.y.toFixed(2)}× while down, peak ${pt.peak.toFixed(2)}×, p99 ${pt.x.toFixed(0)} s`)}</title>${marker(shapes[pt.quick] ?? 'circle', sx(pt.x), sy(pt.y), 4.5, peakColor(pt.peak))}</g>`)
       if (!pt.isDefault && !pt.isPrevious) continue
-      // The label goes on the side with room; the defaults' above their point, the proposal's below.
+      // The label goes on the side with room; the defaults' above their point, the previous defaults' below.
       const right = sx(pt.x) < box.x + box.w / 2
       const dy = pt.isDefault ? -10 : 22
       const color = pt.isDefault ? '#000' : '#8e44ad'

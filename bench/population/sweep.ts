@@ -79,7 +79,7 @@ export async function sweep(): Promise<void> {
     { name: 'server books returns at 1× steady (shed.ts), as the client is', summary: told(undefined, 'spread') },
     { name: 'server books returns at 0.5× steady', summary: told(undefined, 'spread', 0.5) },
     { name: 'server draws Retry-After uniformly over the drain window', summary: told(undefined, 'uniform') },
-    { name: 'server Retry-After: 1, as the client is (told waits as asked for the first retry.quick tells in a row, then at least the schedule)', summary: told(undefined, 'constant') },
+    { name: 'server Retry-After: 1, as the client is (told waits as asked for the first retry.quick tells in a row, then each doubles the least wait)', summary: told(undefined, 'constant') },
     { name: 'server Retry-After: 1, told wait ≥ the schedule from the first tell', summary: told({ toldAtLeastSchedule: true }, 'constant') },
     { name: 'server books returns, told wait ≥ the schedule from the first tell', summary: told({ toldAtLeastSchedule: true }, 'spread') },
   ]
@@ -96,7 +96,7 @@ export async function sweep(): Promise<void> {
   const eligible = rows.filter(r => meets(r).within)
   const frontier = eligible.filter(r => !eligible.some(o => o !== r && keys(o).every((v, i) => v <= keys(r)[i]!) && keys(o).some((v, i) => v < keys(r)[i]!)))
   frontier.sort((a, b) => a.blip.confirm.p99 - b.blip.confirm.p99)
-  console.log(`The defaults, the proposal, then the ${frontier.length} variants on the frontier (backlog within 3 min; none better on all four of 60 s down, peak, p99, blip p99), by blip p99:\n`)
+  console.log(`The defaults, the previous defaults, then the ${frontier.length} variants on the frontier (backlog within 3 min; none better on all four of 60 s down, peak, p99, blip p99), by blip p99:\n`)
   console.log(table(head, [rows.find(r => r.isDefault)!, rows.find(r => r.isPrevious)!, ...frontier.filter(r => !r.isPrevious)].map(line)))
   const best = (goal: keyof ReturnType<typeof meets>) => rows.filter(r => meets(r)[goal]).length
   console.log(`\nVariants meeting each goal, of ${rows.length}: down ≤ 2× ${best('down')}, peak ≤ 1.5× ${best('peak')}, backlog within 3 min ${best('within')}, blip within 3 s ${best('blip')}; all four: ${rows.filter(r => Object.values(meets(r)).every(Boolean)).length}.`)
