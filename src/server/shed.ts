@@ -74,7 +74,7 @@ export interface ShedOptions {
  * A concurrency limit in front of a handler (put it outside `idempotent()`, so a shed request
  * never claims its key). Past `maxConcurrent` requests in flight it answers 503, booking each
  * refused client a return second so that returns come back at `returnShare` of what the server
- * completed in the last second (at least `maxConcurrent` per second), oldest first.
+ * completed in the last second (at least `returnShare` × `maxConcurrent`), oldest first.
  *
  * @example
  * const handler = shed(idempotent(pay, { store }), { maxConcurrent: 200 })
