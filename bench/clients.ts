@@ -32,6 +32,8 @@ export interface ChaosClient {
   send(intent: number, signal: AbortSignal): Promise<Outcome>
   /** Only oncely can continue an unknown outcome with the same key. */
   resume?(intent: number, signal: AbortSignal): Promise<Outcome>
+  /** Stops what the client does on its own (oncely's background tries) before the next run reuses the intent numbers. */
+  close?(): void
 }
 
 const isClientRefusal = (status: number) => status >= 400 && status < 500 && ![408, 409, 425, 429].includes(status)
@@ -86,6 +88,7 @@ function oncelyClient(name: string, url: string, timeout: number, retry?: RetryO
     setup: `createClient({ store: memoryStore(), timeout: ${timeout}${retry ? `, retry: ${JSON.stringify(retry)}` : ''} }), defaults otherwise`,
     send: (intent, signal) => oncelyOutcome(() => api.post('orders', { json: orderFor(intent), intent: `order:${intent}`, signal })),
     resume: (intent, signal) => oncelyOutcome(() => api.intents.resume(`order:${intent}`, { signal })),
+    close: () => api.close(),
   }
 }
 
