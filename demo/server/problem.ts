@@ -1,27 +1,16 @@
 /**
  * Problem Details (RFC 9457): every error this server sends is one of these,
- * as `application/problem+json`, never a stack trace.
+ * as `application/problem+json`, never a stack trace. The type and the key
+ * problems are oncely/server's; the demo adds its own kinds.
  */
-export interface Problem {
-  /** A URI naming the kind of problem; `title` says it in words. */
-  type: string
-  title: string
-  status: number
-  detail?: string
-  [extension: string]: unknown
-}
+import { PROBLEM_CONTENT_TYPE, problemTypes as serverProblemTypes, type Problem } from '../../src/server/index.js'
 
-/** The media type of every error body. */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+export { PROBLEM_CONTENT_TYPE, type Problem }
 
 /** The kinds of problem this server reports, one per failure a client must tell apart. */
 export const problemTypes = {
-  keyMissing: 'urn:oncely:problem:idempotency-key-missing',
-  keyInvalid: 'urn:oncely:problem:idempotency-key-invalid',
-  keyInProgress: 'urn:oncely:problem:idempotency-key-in-progress',
-  keyReused: 'urn:oncely:problem:idempotency-key-reused',
+  ...serverProblemTypes,
   invalidBody: 'urn:oncely:problem:invalid-body',
-  bodyTooLarge: 'urn:oncely:problem:body-too-large',
   chaos: 'urn:oncely:problem:chaos-injected',
   badRequest: 'urn:oncely:problem:bad-request',
   notFound: 'urn:oncely:problem:not-found',
