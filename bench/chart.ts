@@ -1,9 +1,8 @@
 import type { ClientFigures } from './chaos.js'
+import { esc, svgDocument, text } from './svg.js'
 
 const colors: Record<string, string> = { oncely: '#1f7a4d', 'oncely-base1s': '#5dade2', 'oncely-decorrelated': '#48c9b0', 'oncely-equal': '#a9cce3', ky: '#c0392b', fixed: '#e67e22', 'p-retry': '#2c6fbb', 'axios-retry': '#8e44ad' }
 const color = (client: string) => colors[client] ?? '#555'
-const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const text = (x: number, y: number, body: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(body)}</text>`
 
 /**
  * Two panels, drawn by hand: attempts per intent against the 1/(1-p) floor with the duplicate
@@ -67,11 +66,5 @@ export function chart(figures: ClientFigures[], outage: { start: number; end: nu
   })
   parts.push(text(60, 612, `Measured side by side in one run on this machine: ${machine}.`, 'fill="#666"'))
 
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="625" viewBox="0 0 ${width} 625" font-family="system-ui, sans-serif" font-size="12">`,
-    '<rect width="100%" height="100%" fill="#fff"/>',
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n')
+  return svgDocument(width, 625, parts)
 }

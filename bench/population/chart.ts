@@ -1,4 +1,5 @@
 import type { Scenario } from './metrics.js'
+import { esc, svgDocument, text } from '../svg.js'
 
 /** One curve: requests per second at the server, as multiples of steady. */
 export interface Curve {
@@ -18,8 +19,6 @@ export interface Panel {
   stalls?: number[]
 }
 
-const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const text = (x: number, y: number, body: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(body)}</text>`
 const niceStep = (top: number, ticks = 6) => [1, 2, 5, 10, 20, 30, 60, 120, 300, 600].find(step => top / step <= ticks) ?? 1200
 
 export const laneColors: Record<string, string> = { oncely: '#1f7a4d', 'oncely-previous': '#8e44ad', 'oncely-ra1': '#7fbf9f', ky: '#c0392b', fixed: '#e67e22', aws: '#2c6fbb' }
@@ -74,11 +73,5 @@ export function populationChart(title: string, panels: Panel[], legend: Array<{ 
   })
   const height = top + panels.length * (panelH + gap) + footer.length * 16
   footer.forEach((line, i) => parts.push(text(60, height - (footer.length - 1 - i) * 16 - 6, line, 'fill="#666"')))
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 6}" viewBox="0 0 ${width} ${height + 6}" font-family="system-ui, sans-serif" font-size="12">`,
-    '<rect width="100%" height="100%" fill="#fff"/>',
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n')
+  return svgDocument(width, height + 6, parts)
 }

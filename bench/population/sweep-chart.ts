@@ -1,3 +1,5 @@
+import { esc, svgDocument, text } from '../svg.js'
+
 /** One schedule variant in the sweep's figure. */
 export interface Point {
   /** p99 time from recovery to the backlog's charge, s: how long recovery takes to be noticed. */
@@ -9,12 +11,10 @@ export interface Point {
   quick: number
   label: string
   isDefault: boolean
-  /** The variant docs/schedule.md proposes. */
+  /** The previous defaults, `{ quick: 3, delay: 250 }`. */
   isPrevious: boolean
 }
 
-const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const text = (x: number, y: number, body: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(body)}</text>`
 // Peak after recovery, from green (≤ 1.5×, the goal) through amber to red (≥ 8×).
 const peakColor = (peak: number) => (peak <= 1.5 ? '#1f7a4d' : peak <= 2 ? '#7fbf5f' : peak <= 3 ? '#e0c040' : peak <= 5 ? '#e67e22' : peak <= 8 ? '#c0392b' : '#7b1f1f')
 const shapes = ['circle', 'square', 'diamond', 'triangle']
@@ -74,11 +74,5 @@ export function tradeoffChart(panels: Array<{ title: string; points: Point[]; go
   })
   const height = top + panelH + 80
   parts.push(text(40, height - 10, footer, 'fill="#666"'))
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
-    '<rect width="100%" height="100%" fill="#fff"/>',
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n')
+  return svgDocument(width, height, parts)
 }
