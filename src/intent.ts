@@ -208,8 +208,10 @@ async function deliver(ctx: Context, call: Call, start: IntentRecord, precounted
       stop: stop.signal,
       options: call.options,
       limit: call.background ? 0 : config.retry.limit,
-      failed: start.attempts - Number(precounted),
-      since: start.createdAt,
+      // A call the app makes now (Pay again, Check status) starts over with a blip's quick retries:
+      // someone is waiting on it. Background tries keep the intent's age, which spreads a population.
+      failed: call.background ? start.attempts - Number(precounted) : 0,
+      since: call.background ? start.createdAt : config.clock.now(),
       onAttempt: async declined => {
         if (!counted) {
           // Unwritten, the attempt does not leave: a count the disk never saw could free a used

@@ -150,6 +150,32 @@ describe('retries with the same key', () => {
     expect(pay.charges).toHaveLength(1)
   })
 
+  it('starts over with quick retries when the app calls again for an intent failing for a minute', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const pay = net.payments()
+    pay.fail({ type: 'drop-before' }, { type: 'drop-before' }, { type: 'drop-before' }, { type: 'drop-before' })
+    const { api, events } = client({ random: () => 0.5, retry: { delay: 1000, limit: 2 }, background: false })
+    const delays = () => events.flatMap(e => (e.type === 'retry-scheduled' ? [e.delay] : []))
+
+    const first = api.post('orders', { json: cart, intent: 'checkout:c42' }).catch(e => e)
+    for (let retry = 1; retry <= 2; retry++) {
+      await until(() => delays().length === retry)
+      await vi.advanceTimersByTimeAsync(delays()[retry - 1]!)
+    }
+    expect((await first).name).toBe('IntentPendingError')
+    await vi.advanceTimersByTimeAsync(60_000)
+
+    // Someone is waiting on this call: a blip's quick retry (0.5 × 1 s), not a wait of the
+    // intent's age (about a minute), which is for the background.
+    const again = api.intents.resume('checkout:c42')
+    await until(() => delays().length === 3)
+    expect(delays()).toEqual([500, 2000, 500])
+    await vi.advanceTimersByTimeAsync(500)
+    expect((await again).status).toBe(201)
+    expect(pay.charges).toHaveLength(1)
+    expect(new Set(pay.keys()).size).toBe(1)
+  })
+
   it('spends an attempt on a 503 that does not say how long to wait', async () => {
     const pay = net.payments()
     pay.fail({ type: 'status', status: 503 }, { type: 'status', status: 503 })
