@@ -41,6 +41,9 @@ export class ReturnBook {
 
   /** Books one return from `second` (whole seconds, any epoch) at no more than `perSecond` per second; the `Retry-After`. */
   promise(second: number, perSecond: number, max = 600): number {
+    // Every booking is past once the latest is: drop them, or a server that sheds now and then
+    // would keep one entry per second it ever shed in, for as long as it runs.
+    if (this.#from < second) this.#due.length = 0
     this.#from = earliestSlot(this.#due, second, perSecond, max, this.#from)
     this.#due[this.#from] = (this.#due[this.#from] ?? 0) + 1
     return this.#from - second

@@ -22,6 +22,15 @@ describe('ReturnBook', () => {
     // A second later, the book has moved on with the clock, and the slots it filled stay filled.
     expect(book.promise(101, 3)).toBe(2)
   })
+
+  it('starts afresh once every booking is past, with the slots still filled while one is not', () => {
+    const book = new ReturnBook()
+    expect([book.promise(100, 1), book.promise(100, 1)]).toEqual([1, 2])
+    // Second 102 is still booked at 101: the next return goes after it.
+    expect(book.promise(101, 1)).toBe(2)
+    // A day later nothing booked is ahead: one second, as for a first refusal.
+    expect([book.promise(86_500, 1), book.promise(86_500, 1)]).toEqual([1, 2])
+  })
 })
 
 describe('shed()', () => {
